@@ -181,3 +181,71 @@ def test_recipients_and_lexicon():
     assert kind_of("平顺县因病致贫重病患者医疗救助办法(试行)") == "办法"
     assert kind_of("阳城县全民科学素质行动规划纲要实施方案(2021—2025年)") == "实施方案"
     assert split_issuer("平顺县人民政府封山禁火令") == ("平顺县人民政府", "封山禁火令")
+
+
+def test_document_copied_from_a_government_website_with_its_metadata_table():
+    text = (
+        "索引号：11140425MB1739XXXX/2023-00123\t主题分类：生态环境\n"
+        "发文机关：平顺县人民政府办公室\t成文日期：2023年10月23日\n"
+        "发文字号：平政办发〔2023〕39号\t发布日期：2023-10-25\n"
+        "公开方式：主动公开\n"
+        "关于印发平顺县重污染天气应急预案的通知\n"
+        "各乡、镇人民政府，县直各有关单位：\n"
+        "新修订的《平顺县重污染天气应急预案》已经县政府同意，现印发给你们，请认真贯彻执行。\n"
+    )
+    r = parse_text(text)
+    assert len(r.documents) == 1
+    d = r.documents[0]
+    assert (d.doc_no, d.issuer, d.signed_date, d.publicity) == (
+        "平政办发〔2023〕39号",
+        "平顺县人民政府办公室",
+        "2023-10-23",
+        "主动公开",
+    )
+    assert d.title == "关于印发平顺县重污染天气应急预案的通知"
+    assert d.sources["doc_no"] == [3, 3]
+    assert d.extra["web_meta"]["发布日期"] == "2023-10-25"
+
+
+def test_title_and_doc_no_on_one_line():
+    text = (
+        "沁源县人民政府关于调整县城区供热价格的通知（沁政发〔2023〕7号）\n"
+        "各乡（镇）人民政府，县直各有关单位：\n"
+        "经县人民政府研究，决定调整县城区供热价格，现将有关事项通知如下：\n"
+        "一、居民供热价格每平方米每采暖期22元。\n"
+        "沁源县人民政府\n2023年10月8日\n（此件公开发布）\n"
+    )
+    d = parse_text(text).documents[0]
+    assert (d.doc_no, d.issuer, d.title, d.signed_date) == (
+        "沁政发〔2023〕7号",
+        "沁源县人民政府",
+        "沁源县人民政府关于调整县城区供热价格的通知",
+        "2023-10-08",
+    )
+
+
+def test_doc_no_in_brackets_with_signer_and_a_separator_line():
+    text = (
+        "沁源县人民政府文件\n★\n（沁政发〔2023〕8号）　签发人：王某\n"
+        "沁源县人民政府\n关于同意设立某某中心的批复\n县民政局：\n你局请示收悉。经研究，同意设立。\n"
+        "沁源县人民政府\n2023年10月9日\n（此件依申请公开）\n"
+    )
+    d = parse_text(text).documents[0]
+    assert (d.doc_no, d.doc_type, d.publicity, d.recipients) == (
+        "沁政发〔2023〕8号",
+        "批复",
+        "依申请公开",
+        ["县民政局"],
+    )
+
+
+def test_joint_issuers_are_all_kept():
+    text = (
+        "中共沁源县委办公室 沁源县人民政府办公室\n关于印发某某工作方案的通知\n沁办发〔2023〕5号\n"
+        "各乡（镇）党委、人民政府：\n《某某工作方案》已经县委、县政府同意，现印发给你们。\n"
+        "中共沁源县委办公室　沁源县人民政府办公室\n2023年3月1日\n（此件公开发布）\n某某工作方案\n一、目标\n"
+    )
+    d = parse_text(text).documents[0]
+    assert d.issuer == "中共沁源县委办公室、沁源县人民政府办公室"
+    assert d.extra["issuers"] == d.extra["signatories"] == ["中共沁源县委办公室", "沁源县人民政府办公室"]
+    assert d.title == "中共沁源县委办公室沁源县人民政府办公室关于印发某某工作方案的通知"

@@ -30,8 +30,11 @@ DOC_NO = re.compile(
     rf"(?P<prefix>[{CJK}A-Za-z]{{1,12}}?)\s*[{re.escape(YEAR_OPEN)}]\s*(?P<year>(?:19|20)\d\d)\s*"
     rf"[{re.escape(YEAR_CLOSE)}]\s*第?\s*(?P<serial>\d{{1,5}})\s*号"
 )
-#: A line that is nothing but a 文号: "平政发〔2023〕58 号".
-DOC_NO_LINE = re.compile(rf"^\s*{DOC_NO.pattern}\s*$")
+#: A line that is nothing but a 文号, maybe in brackets or with its 签发人: "平政发〔2023〕58 号",
+#: "（平政办发〔2023〕39号）", "晋政发〔2022〕22号　　签发人：张三".
+DOC_NO_LINE = re.compile(
+    rf"^\s*[（(]?\s*{DOC_NO.pattern}\s*[）)]?\s*(?:签\s*发\s*人\s*[:：]\s*[{CJK}]{{2,4}}(?:[\s、，,]+[{CJK}]{{2,4}})*)?\s*$"
+)
 #: 文号 written without brackets, e.g. typed in a search box: "平政办发 2023 39号".
 DOC_NO_LOOSE = re.compile(
     rf"^\s*(?P<prefix>[{CJK}]{{1,12}}?)\s*(?P<year>(?:19|20)\d\d)\s*年?\s*(?P<serial>\d{{1,5}})\s*号?\s*$"
@@ -58,14 +61,31 @@ PUBLISHED = re.compile(rf"出版日期[:：]?\s*(?P<date>{DATE_TEXT})|(?P<date2>
 
 # --- page furniture (raw lines) ----------------------------------------------------------------------
 
-#: A page-number footer: "—— 21", "- 21 -", "— 3 —", "第 5 页".
+#: A page-number footer: "—— 21", "- 21 -", "— 3 —", "·12·", "第 5 页", "3/12".
 PAGE_NUMBER = re.compile(
-    r"^\s*(?:[—–-]{1,2}\s*\d{1,4}\s*[—–-]{0,2}|第\s*\d{1,4}\s*页|\d{1,4}\s*/\s*\d{1,4})\s*$"
+    r"^\s*(?:[—–\-·•]{1,2}\s*\d{1,4}\s*[—–\-·•]{0,2}|第\s*\d{1,4}\s*页(?:\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$"
 )
+#: A separator printed between documents or under a 版头: "★", "———————", "* * *".
+SEPARATOR = re.compile(r"^[\s★☆●○◆◇■□▲△※*—–\-_=~·•]+$")
 #: A running header naming the gazette: "1 / 2023 平顺县人民政府公报县政府文件",
 #: "3 / 2023 平顺县人民政府公报 县政府办公室文件".
 RUNNING_HEADER = re.compile(
     rf"^\s*(?P<issue>\d{{1,2}})\s*/\s*(?P<year>(?:19|20)\d\d)\s*(?P<name>[{CJK}]{{2,20}}公报)\s*(?P<section>[{CJK}]{{0,12}})\s*$"
+)
+
+#: A running header with the issue instead: "平顺县人民政府公报 2023年第4期", "2023年第4期 平顺县人民政府公报 县政府文件".
+RUNNING_HEADER_ISSUE = re.compile(
+    rf"^\s*(?:(?P<year>(?:19|20)\d\d)\s*年?\s*第\s*(?P<issue>\d{{1,2}})\s*期\s*)?(?P<name>[{CJK}]{{2,20}}公报)"
+    rf"\s*(?:(?P<year2>(?:19|20)\d\d)\s*年?\s*第\s*(?P<issue2>\d{{1,2}})\s*期)?\s*(?P<section>[{CJK}]{{0,12}})\s*$"
+)
+
+# --- 政府信息公开 metadata copied from a web page ------------------------------------------------------
+
+#: The labels of a 政府信息公开 metadata table.
+WEB_META_LABELS = "索引号|信息索引号|发文机关|发布机构|发文单位|发文字号|文号|成文日期|发文日期|发布日期|公开日期|标题|名称|文件名称|主题分类|有效性|公开方式|公开范围|生效日期|废止日期|时效性"
+#: One "label：value" field of such a table: "发文字号：平政办发〔2023〕39号". A line may hold several.
+WEB_META_FIELD = re.compile(
+    rf"(?:^|(?<=\s))(?P<label>{WEB_META_LABELS})\s*[:：]\s*(?P<value>.*?)\s*(?=(?<=\s)(?:{WEB_META_LABELS})\s*[:：]|\t|$)"
 )
 
 # --- leaked markup (raw lines) -----------------------------------------------------------------------
@@ -106,9 +126,9 @@ ATTACHMENT_MARK = re.compile(r"^\s*附\s*件\s*(?P<num>\d{1,2})?\s*[:：]?")
 
 # --- document-level lines ----------------------------------------------------------------------------
 
-#: 附注 on publicity: "（此件公开发布）", "(此件主动公开)", "（依申请公开）", "（此件不予公开）".
+#: 附注 on publicity: "（此件公开发布）", "(此件主动公开)", "（依申请公开）", "（此件不予公开）", "（本件公开发布）".
 PUBLICITY = re.compile(
-    r"^\s*[（(]\s*(?P<mark>此件公开发布|此件主动公开|主动公开|依申请公开|此件依申请公开|此件不予公开|不予公开|此件不公开)\s*[）)]\s*$"
+    r"^\s*[（(]\s*(?P<mark>(?:此件|本件|本文件)?\s*(?:公开发布|主动公开|依申请公开|不予公开|不公开|免于公开))\s*[）)]\s*$"
 )
 #: A note that attachments are only on the web: "（附件详见县政府网站）", "(见网络版)", "（详见阳城县人民政府门户网站）".
 ONLINE_NOTE = re.compile(

@@ -15,9 +15,10 @@ from pathlib import Path
 
 from gongbao.errors import NotAGazetteError
 from gongbao.parse.gazette import cross_check_toc, parse_gazette
-from gongbao.parse.metadata import build_document
+from gongbao.parse.metadata import apply_web_meta, build_document
 from gongbao.parse.models import Document, Gazette, ParseResult, ParseWarning
 from gongbao.parse.segment import find_documents
+from gongbao.parse.webmeta import parse_web_meta
 from gongbao.text.decode import read_text
 from gongbao.text.repair import RepairedText, repair
 
@@ -37,6 +38,8 @@ def parse_repaired(rep: RepairedText, strict: bool = True) -> ParseResult:
         raise NotAGazetteError(rep.source, detail)
     front = lines[: spans[0].start] if spans else lines
     documents = [build_document(lines, s) for s in spans]
+    if len(documents) == 1 and (meta := parse_web_meta(front)):
+        apply_web_meta(documents[0], meta)
     gazette = parse_gazette(front, rep.furniture, bool(documents))
     warnings: list[ParseWarning] = []
     if gazette is not None:

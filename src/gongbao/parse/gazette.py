@@ -94,6 +94,16 @@ def _editorial_board(lines: list[Line]) -> list[dict]:
     return [b for b in board if b["names"]]
 
 
+def _header_info(text: str) -> tuple[str, int | None, int | None] | None:
+    """(name, year, issue) from a running header: "1 / 2023 平顺县人民政府公报…", "平顺县人民政府公报 2023年第4期"."""
+    if m := P.RUNNING_HEADER.match(text):
+        return m.group("name"), int(m.group("year")), int(m.group("issue"))
+    if m := P.RUNNING_HEADER_ISSUE.match(text):
+        year, issue = m.group("year") or m.group("year2"), m.group("issue") or m.group("issue2")
+        return m.group("name"), int(year) if year else None, int(issue) if issue else None
+    return None
+
+
 def parse_gazette(front: list[Line], furniture: list[Furniture], has_documents: bool) -> Gazette | None:
     """The gazette described by the front matter, or by running headers when there is no masthead."""
     name = year = issue = total = published = sponsor = None
@@ -115,12 +125,11 @@ def parse_gazette(front: list[Line], furniture: list[Furniture], has_documents: 
         if sponsor is None and (m := _SPONSOR.match(s)):
             sponsor = m.group("who") or (despace(front[i + 1].text) if i + 1 < len(front) else None)
     toc = parse_toc(front)
-    headers = [P.RUNNING_HEADER.match(f.text) for f in furniture if f.kind == "running_header"]
-    headers = [h for h in headers if h]
-    if headers:
-        name = name or headers[0].group("name")
-        year = year or int(headers[0].group("year"))
-        issue = issue or int(headers[0].group("issue"))
+    for f in furniture:
+        if f.kind == "running_header" and (info := _header_info(f.text)):
+            h_name, h_year, h_issue = info
+            name, year, issue = name or h_name, year or h_year, issue or h_issue
+            break
     if name is None and issue is None and not toc:
         return None
     return Gazette(

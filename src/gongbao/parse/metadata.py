@@ -20,16 +20,16 @@ from gongbao.parse.segment import DocSpan, PartSpan, is_online_note, similar
 from gongbao.text.numerals import to_int
 from gongbao.text.repair import Line, despace
 
-_PUBLICITY = {
-    "此件公开发布": "主动公开",
-    "此件主动公开": "主动公开",
-    "主动公开": "主动公开",
-    "依申请公开": "依申请公开",
-    "此件依申请公开": "依申请公开",
-    "此件不予公开": "不予公开",
-    "不予公开": "不予公开",
-    "此件不公开": "不予公开",
-}
+
+def publicity_of(mark: str) -> str:
+    """（此件公开发布）→ 主动公开; （依申请公开）→ 依申请公开; （此件不予公开）→ 不予公开."""
+    if "依申请" in mark:
+        return "依申请公开"
+    if "不予" in mark or "不公开" in mark or "免于" in mark:
+        return "不予公开"
+    return "主动公开"
+
+
 #: Words that end the name of an addressee: "…人民政府", "…有关单位", "…管委会".
 _ORG_END = re.compile(
     r"(?:政府|单位|部门|机关|委员会|管委会|局|委|办|院|企业|公司|机构|组织|主体|学校|中心|街道|社区|村|乡|镇|区)$"
@@ -240,14 +240,14 @@ def build_document(lines: list[Line], span: DocSpan) -> Document:
             sources["doc_no"] = _span(lines, span.doc_no_index)
 
     issuer, _rest = lexicon.split_issuer(title)
+    issuers = _joint_issuers(" ".join(lines[k].text for k in range(span.start, span.title_end)))
+    if len(issuers) > 1:
+        issuer = "、".join(issuers)  # a joint document: every issuer, in printed order
     signature_names: list[str] = []
     if span.signature:
         first, _last = span.signature
-        signature_names = [
-            despace(lines[k].text)
-            for k in range(first, span.date_index or first)
-            if lexicon.is_issuer_name(lines[k].text)
-        ]
+        for k in range(first, span.date_index or first):
+            signature_names.extend(n for n in lines[k].text.split() if lexicon.is_issuer_name(n))
     if issuer:
         sources["issuer"] = sources["title"]
     elif span.banner_issuer:
@@ -283,8 +283,7 @@ def build_document(lines: list[Line], span: DocSpan) -> Document:
 
     publicity = None
     if span.publicity_index is not None:
-        mark = P.PUBLICITY.match(lines[span.publicity_index].text.strip()).group("mark")
-        publicity = _PUBLICITY.get(mark)
+        publicity = publicity_of(P.PUBLICITY.match(lines[span.publicity_index].text.strip()).group("mark"))
         sources["publicity"] = _span(lines, span.publicity_index)
 
     recipients: list[str] = []
@@ -339,6 +338,8 @@ def build_document(lines: list[Line], span: DocSpan) -> Document:
         extra["explainer"] = _clean_agency(e.group("who"))
     if signature_names:
         extra["signatories"] = signature_names
+    if len(issuers) > 1:
+        extra["issuers"] = issuers
     if span.issued_titles:
         extra["issued_titles"] = span.issued_titles
 
@@ -372,6 +373,13 @@ def build_document(lines: list[Line], span: DocSpan) -> Document:
     )
 
 
+def _joint_issuers(header: str) -> list[str]:
+    """The issuers of a jointly issued title, printed side by side: "中共XX县委办公室 XX县人民政府办公室关于…"."""
+    head = header.split("关于", 1)[0].split()
+    names = [h for h in head if lexicon.is_issuer_name(h)]
+    return names if len(names) == len(head) else []
+
+
 def _short_notice(part: Part) -> bool:
     """A cover notice with nothing of its own: no outline, a few lines (so the issued text is elsewhere)."""
     return len(part.text.splitlines()) <= 8 and not any(n.kind != "preamble" for n in part.outline)
@@ -401,3 +409,55 @@ def _outline_warnings(nodes, warnings: list[ParseWarning], doc_no: str | None) -
 
     for line, message in numbering_problems(nodes):
         warnings.append(ParseWarning("numbering", message, line, doc_no))
+
+
+def apply_web_meta(doc: Document, meta: dict[str, tuple[str, int]]) -> None:
+    """Fill gaps in ``doc`` from a 政府信息公开 metadata table and report disagreements."""
+    doc.extra["web_meta"] = {k: v for k, (v, _) in meta.items()}
+
+    def differs(field: str, ours: str | None, theirs: str, line: int) -> None:
+        if ours and theirs and ours != theirs:
+            doc.warnings.append(
+                ParseWarning(
+                    "web_meta_mismatch",
+                    f"网页元数据“{field}：{theirs}”与正文“{ours}”不一致",
+                    line,
+                    doc.doc_no,
+                )
+            )
+
+    if "发文字号" in meta:
+        value, line = meta["发文字号"]
+        d = parse_doc_no(value)
+        if d and doc.doc_no is None:
+            doc.doc_no, doc.doc_no_parts = str(d), {"prefix": d.prefix, "year": d.year, "serial": d.serial}
+            doc.sources["doc_no"] = [line, line]
+        elif d:
+            differs("发文字号", doc.doc_no, str(d), line)
+    if "发文机关" in meta:
+        value, line = meta["发文机关"]
+        if doc.issuer is None:
+            doc.issuer, doc.sources["issuer"] = despace(value), [line, line]
+        else:
+            differs("发文机关", doc.issuer, despace(value), line)
+    if "成文日期" in meta:
+        value, line = meta["成文日期"]
+        day = parse_date(value) or _iso_date(value)
+        if day and doc.signed_date is None:
+            doc.signed_date, doc.sources["signed_date"] = day.isoformat(), [line, line]
+        elif day:
+            differs("成文日期", doc.signed_date, day.isoformat(), line)
+    if "公开方式" in meta and doc.publicity is None:
+        value, line = meta["公开方式"]
+        if "公开" in value:
+            doc.publicity, doc.sources["publicity"] = publicity_of(value), [line, line]
+
+
+def _iso_date(value: str) -> dt.date | None:
+    m = re.search(r"((?:19|20)\d\d)[-/.](\d{1,2})[-/.](\d{1,2})", value)
+    if not m:
+        return None
+    try:
+        return dt.date(*(int(x) for x in m.groups()))
+    except ValueError:
+        return None

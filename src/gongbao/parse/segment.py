@@ -62,7 +62,7 @@ def title_like(line: Line) -> bool:
     t = _t(line)
     if not t or len(t) > 120 or "\t" in t or _SENTENCE_PUNCT.search(t) or len(despace(t)) > 90:
         return False
-    if t.endswith(("：", ":", "，", ",")) or t.startswith(("附件", "附：", "注：", "（此件", "(此件")):
+    if "：" in t or ":" in t or t.endswith(("，", ",")) or t.startswith(("附件", "（此件", "(此件")):
         return False
     if P.DOC_NO.search(t) or P.DATE_LINE.match(t) or P.PUBLICITY.match(t) or is_online_note(line):
         return False
@@ -220,6 +220,27 @@ def _recipients_like(line: Line) -> bool:
     return t.endswith(("：", ":")) and len(t) <= 100 and not _SENTENCE_PUNCT.search(t)
 
 
+#: A title and its 文号 on one line, as some gazettes print headers: "XX县人民政府关于…的通知（X政发〔2023〕3号）".
+_INLINE_HEADER = re.compile(rf"^(?P<title>.{{6,120}}?)\s*[（(]\s*{P.DOC_NO.pattern}\s*[）)]\s*$")
+
+
+def _inline_header(lines: list[Line], k: int) -> str | None:
+    """The title of a one-line header at ``k`` (not a TOC entry: a 主送 line or body text follows)."""
+    m = _INLINE_HEADER.match(_t(lines[k]))
+    if not m or k + 1 >= len(lines):
+        return None
+    title = despace(m.group("title"))
+    head = title.split("关于", 1)[0]
+    if not ends_with_doc_type(title) or not (title.startswith("关于") or lexicon.is_issuer_name(head)):
+        return None
+    nxt = _t(lines[k + 1])
+    if _INLINE_HEADER.match(nxt) or not (
+        _recipients_like(lines[k + 1]) or len(nxt) > 40 or nxt[-1:] in "。：:"
+    ):
+        return None
+    return title
+
+
 def find_documents(lines: list[Line]) -> list[DocSpan]:
     """Locate every document header and return the documents in order, with their extents."""
     spans: list[DocSpan] = []
@@ -227,6 +248,10 @@ def find_documents(lines: list[Line]) -> list[DocSpan]:
     floor = 0
     for k, line in enumerate(lines):
         if not is_doc_no_line(line):
+            if (title := _inline_header(lines, k)) is not None:
+                spans.append(DocSpan(start=k, end=len(lines), title_end=k + 1, doc_no_index=k, title=title))
+                claimed.add(k)
+                floor = k + 1
             continue
         found = _title_before(lines, k, floor)
         if found:
@@ -271,6 +296,8 @@ def find_documents(lines: list[Line]) -> list[DocSpan]:
             continue
         spans.append(DocSpan(start=i, end=len(lines), title_end=end, doc_no_index=None, title=title))
         claimed.update(range(i, end))
+    if not spans and (single := _single_document(lines)) is not None:
+        spans.append(single)
     spans.sort(key=lambda s: s.start)
     # a title-only candidate inside an issuing notice is that notice's main text, not a new document
     kept: list[DocSpan] = []
@@ -285,6 +312,26 @@ def find_documents(lines: list[Line]) -> list[DocSpan]:
     for span in kept:
         _analyse(lines, span)
     return kept
+
+
+def _single_document(lines: list[Line]) -> DocSpan | None:
+    """A lone document with neither 文号 nor a title the other rules accept: the first title-like line
+    near the top that names a 文种 or begins with 关于 ("关于做好…工作的通知" copied from a web page)."""
+    for i in range(min(40, len(lines))):
+        if not title_like(lines[i]):
+            continue
+        end = i + 1
+        while (
+            end < len(lines)
+            and end - i < 4
+            and title_like(lines[end])
+            and not ends_with_doc_type(_join_title(lines, i, end))
+        ):
+            end += 1
+        title = _join_title(lines, i, end)
+        if ends_with_doc_type(title) or title.startswith("关于"):
+            return DocSpan(start=i, end=len(lines), title_end=end, doc_no_index=None, title=title)
+    return None
 
 
 def _is_main_text_of(lines: list[Line], doc: DocSpan, cand: DocSpan) -> bool:

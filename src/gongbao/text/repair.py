@@ -59,7 +59,7 @@ class Furniture:
     """A raw line removed as page furniture (running header, page number, table rule)."""
 
     line: int
-    kind: str  # "page_number" | "running_header" | "table_rule"
+    kind: str  # "page_number" | "running_header" | "table_rule" | "separator"
     text: str
 
 
@@ -494,8 +494,13 @@ def classify_furniture(raw: str) -> str | None:
         return "page_number"
     if P.RUNNING_HEADER.match(t):
         return "running_header"
+    m = P.RUNNING_HEADER_ISSUE.match(t)
+    if m and (m.group("issue") or m.group("issue2")):
+        return "running_header"
     if P.TABLE_RULE.match(t) and any(ch in t for ch in "-—=|"):
         return "table_rule"
+    if P.SEPARATOR.match(t):
+        return "separator"
     return None
 
 
@@ -515,7 +520,7 @@ def repair(
         kind = None if "furniture" in skip else classify_furniture(raw)
         if kind:
             furniture.append(Furniture(no, kind, raw.strip()))
-            pending_break = pending_break or kind != "table_rule"
+            pending_break = pending_break or kind in ("page_number", "running_header")
             continue
         page_break = pending_break or (raw[:1] == " " and raw[1:2] != " ")
         pending_break = False
