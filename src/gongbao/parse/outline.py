@@ -120,6 +120,7 @@ class _Builder:
         self.stack: list[tuple[Marker, OutlineNode]] = []
         self.last_fixed: dict[str, int] = {}
         self.preamble: OutlineNode | None = None
+        self.ids: dict[str, int] = {}
 
     def run(self) -> list[OutlineNode]:
         for line in self.lines:
@@ -195,12 +196,10 @@ class _Builder:
         siblings = self.stack[-1][1].children if self.stack else self.roots
         parent_id = self.stack[-1][1].id + "/" if self.stack else ""
         node_id = parent_id + _id_code(m)
-        taken = {s.id for s in siblings}
-        if node_id in taken:
-            k = 2
-            while f"{node_id}~{k}" in taken:
-                k += 1
-            node_id = f"{node_id}~{k}"
+        seen = self.ids.get(node_id, 0)  # a number printed twice gets "~2", "~3" …
+        self.ids[node_id] = seen + 1
+        if seen:
+            node_id = f"{node_id}~{seen + 1}"
         node = OutlineNode(
             id=node_id,
             kind=_kind_label(m.style),

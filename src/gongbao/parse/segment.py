@@ -72,7 +72,7 @@ def title_like(line: Line) -> bool:
 
 
 def _issuer_or_about(text: str) -> bool:
-    s = squeeze(text)
+    s = despace(text)
     return s.startswith("关于") or "关于" in s[:40] or lexicon.is_issuer_name(s) or _banner(s) is not None
 
 
@@ -84,7 +84,7 @@ def _banner(s: str) -> str | None:
 
 
 def ends_with_doc_type(title: str) -> bool:
-    t = lexicon.strip_qualifiers(squeeze(title))
+    t = lexicon.strip_qualifiers(despace(title))
     return any(t.endswith(suffix) for suffix, _ in lexicon.doc_type_suffixes())
 
 
@@ -131,15 +131,15 @@ def _title_before(lines: list[Line], k: int, floor: int) -> tuple[int, str | Non
         j -= 1
     while (
         run
-        and _banner(squeeze(lines[run[0]].text)) is None
-        and _banner(squeeze(lines[run[-1]].text)) is not None
+        and _banner(despace(lines[run[0]].text)) is None
+        and _banner(despace(lines[run[-1]].text)) is not None
     ):
         run.pop()
-    if not run or all(_banner(squeeze(lines[i].text)) for i in run):
+    if not run or all(_banner(despace(lines[i].text)) for i in run):
         return None  # only a 版头 above the 文号: the title follows it
-    about = [i for i in run if "关于" in squeeze(lines[i].text)]
+    about = [i for i in run if "关于" in despace(lines[i].text)]
     if about:
-        start = about[-1] if squeeze(lines[about[-1]].text).startswith("关于") else about[-1]
+        start = about[-1]
         # the title may begin with the issuer on lines of its own (joint issuers: one per line)
         while start - 1 in run and lexicon.is_issuer_name(lines[start - 1].text):
             start -= 1
@@ -152,9 +152,9 @@ def _title_before(lines: list[Line], k: int, floor: int) -> tuple[int, str | Non
         else:
             return None
     banner = None
-    if start - 1 >= floor and (b := _banner(squeeze(lines[start - 1].text))):
+    if start - 1 >= floor and (b := _banner(despace(lines[start - 1].text))):
         start, banner = start - 1, b
-    elif b := _banner(squeeze(lines[start].text)):
+    elif b := _banner(despace(lines[start].text)):
         banner = b
     return start, banner
 
@@ -271,7 +271,7 @@ def find_documents(lines: list[Line]) -> list[DocSpan]:
                 continue
             start = k
             banner = None
-            if k > 0 and (b := _banner(squeeze(lines[k - 1].text))):
+            if k > 0 and (b := _banner(despace(lines[k - 1].text))):
                 start, banner = k - 1, b
             span = DocSpan(
                 start=start,
@@ -349,7 +349,7 @@ def _is_main_text_of(lines: list[Line], doc: DocSpan, cand: DocSpan) -> bool:
 
 def _trim_back_matter(lines: list[Line], floor: int, end: int) -> int:
     j = end
-    while j - 1 >= floor and _BACK_MATTER.search(squeeze(lines[j - 1].text)):
+    while j - 1 >= floor and _BACK_MATTER.search(despace(lines[j - 1].text)):
         j -= 1
     return j if end - j >= 2 else end
 
@@ -453,20 +453,20 @@ def _title_lines_from(lines: list[Line], i: int, end: int) -> int:
         pt, ct = _t(prev), _t(cur)
         if not title_like(cur):
             break
-        qualifier = bool(re.fullmatch(r"[（(][^（()）]{1,20}[）)]", squeeze(ct)))
+        qualifier = bool(re.fullmatch(r"[（(][^（()）]{1,20}[）)]", despace(ct)))
         unfinished = pt[-1:] in P.OPEN_PUNCT or pt.count("（") + pt.count("(") > pt.count("）") + pt.count(
             ")"
         )
         kind_tail = (
-            len(squeeze(ct)) <= 12
-            and lexicon.kind_of(squeeze(ct)) is not None
-            and lexicon.kind_of(squeeze(pt)) is None
+            len(despace(ct)) <= 12
+            and lexicon.kind_of(despace(ct)) is not None
+            and lexicon.kind_of(despace(pt)) is None
         )
         if (
             qualifier
             or unfinished
             or kind_tail
-            or (prev.bold and cur.bold and lexicon.kind_of(squeeze(pt)) is None)
+            or (prev.bold and cur.bold and lexicon.kind_of(despace(pt)) is None)
         ):
             j += 1
             continue
@@ -520,7 +520,7 @@ def _split_parts(lines: list[Line], doc: DocSpan, body_start: int) -> None:
                 search_from = j + 1
                 break
     for j in range(region_start, doc.end):
-        t = squeeze(lines[j].text)
+        t = despace(lines[j].text)
         if re.fullmatch(r"附件\d{0,2}[:：]?", t) and j + 1 < doc.end:
             starts.append((j, "attachment"))
     starts.sort()

@@ -12,8 +12,7 @@ The raw text is never modified; ``RepairedText.raw_lines`` keeps it verbatim.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections import Counter
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -337,6 +336,8 @@ _TOC_ENTRY_END = re.compile(r"号\s*[）)]\s*[\s.…·]*\d{1,3}$")
 def is_meta_line(text: str) -> bool:
     """Lines that stand alone in a 公文: 文号, date, publicity note, issuer signature, TOC section."""
     t = text.strip()
+    if len(t) > 70:  # stand-alone lines are short; most body lines are not
+        return False
     return bool(
         P.DOC_NO_LINE.match(t)
         or P.DATE_LINE.match(t)
@@ -421,9 +422,9 @@ def _column_width(widths: list[int]) -> int | None:
     if len(window) < 5:
         return None
     # the most common width, allowing slack for digits, punctuation and indented first lines
-    counts = Counter(window)
-    count, top = max((sum(counts[x] for x in range(w - 5, w + 1)), w) for w in counts)
-    cluster = sorted(x for x in window if top - 3 <= x <= top)
+    window.sort()
+    count, top = max((bisect_right(window, w) - bisect_left(window, w - 5), w) for w in set(window))
+    cluster = window[bisect_left(window, top - 3) : bisect_right(window, top)]
     median = cluster[len(cluster) // 2]
     # printed columns are 16 to 55 characters wide; narrower "columns" are just short lines
     return median if count >= 0.45 * len(window) and 32 <= median <= 110 else None
@@ -488,7 +489,7 @@ def _join(prev: str, nxt: str) -> str:
 
 def classify_furniture(raw: str) -> str | None:
     t = raw.strip()
-    if not t:
+    if not t or len(t) > 60:
         return None
     if P.PAGE_NUMBER.match(t):
         return "page_number"
