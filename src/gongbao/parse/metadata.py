@@ -228,7 +228,7 @@ def build_document(lines: list[Line], span: DocSpan) -> Document:
     warnings: list[ParseWarning] = []
     sources: dict[str, list[int]] = {}
     title = span.title
-    sources["title"] = _span(lines, span.start, span.title_end - 1)
+    sources["title"] = _span(lines, *span.title_lines)
 
     doc_no = None
     parts_dict = None

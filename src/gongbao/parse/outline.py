@@ -139,6 +139,8 @@ class _Builder:
     def _accept(self, m: Marker) -> bool:
         if m.style in _FIXED_RANK:
             last = self.last_fixed.get(m.style)
+            if m.style != "条" and len(m.rest) <= 20 and not re.search(r"[，。；,;]", m.rest):
+                return True  # "第十三章 附则": a heading on its own line, whatever its number
             if last is None:
                 return m.number <= 3
             return last - 1 <= m.number <= last + 3

@@ -108,6 +108,7 @@ class DocSpan:
     title_end: int  # one past the last title line
     doc_no_index: int | None
     title: str
+    title_lines: tuple[int, int] = (0, 0)  # [first, last] line index of the title itself
     banner_issuer: str | None = None
     signature: tuple[int, int] | None = None  # [first, last] line index of signature + date
     date_index: int | None = None
@@ -249,7 +250,16 @@ def find_documents(lines: list[Line]) -> list[DocSpan]:
     for k, line in enumerate(lines):
         if not is_doc_no_line(line):
             if (title := _inline_header(lines, k)) is not None:
-                spans.append(DocSpan(start=k, end=len(lines), title_end=k + 1, doc_no_index=k, title=title))
+                spans.append(
+                    DocSpan(
+                        start=k,
+                        end=len(lines),
+                        title_end=k + 1,
+                        doc_no_index=k,
+                        title=title,
+                        title_lines=(k, k),
+                    )
+                )
                 claimed.add(k)
                 floor = k + 1
             continue
@@ -263,6 +273,7 @@ def find_documents(lines: list[Line]) -> list[DocSpan]:
                 title_end=k + 1,
                 doc_no_index=k,
                 title=title,
+                title_lines=(start + (1 if banner and start < k - 1 else 0), k - 1),
                 banner_issuer=banner,
             )
         else:
@@ -279,6 +290,7 @@ def find_documents(lines: list[Line]) -> list[DocSpan]:
                 title_end=end,
                 doc_no_index=k,
                 title=_join_title(lines, k + 1, end),
+                title_lines=(k + 1, end - 1),
                 banner_issuer=banner,
             )
         spans.append(span)
@@ -294,7 +306,16 @@ def find_documents(lines: list[Line]) -> list[DocSpan]:
         end, title = found
         if any(i2 in claimed for i2 in range(i, end)):
             continue
-        spans.append(DocSpan(start=i, end=len(lines), title_end=end, doc_no_index=None, title=title))
+        spans.append(
+            DocSpan(
+                start=i,
+                end=len(lines),
+                title_end=end,
+                doc_no_index=None,
+                title=title,
+                title_lines=(i, end - 1),
+            )
+        )
         claimed.update(range(i, end))
     if not spans and (single := _single_document(lines)) is not None:
         spans.append(single)
@@ -330,7 +351,14 @@ def _single_document(lines: list[Line]) -> DocSpan | None:
             end += 1
         title = _join_title(lines, i, end)
         if ends_with_doc_type(title) or title.startswith("关于"):
-            return DocSpan(start=i, end=len(lines), title_end=end, doc_no_index=None, title=title)
+            return DocSpan(
+                start=i,
+                end=len(lines),
+                title_end=end,
+                doc_no_index=None,
+                title=title,
+                title_lines=(i, end - 1),
+            )
     return None
 
 
