@@ -3,8 +3,13 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+DB     ?= gongbao.db
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+# Debian packages the project needs: chromium drives the browser tests.
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install run test bench lint clean
+.PHONY: install browser run test bench lint clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,17 +19,26 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## run: parse the bundled gazettes and print a summary of each
-run: install
-	$(VENV)/bin/gongbao parse samples/gazettes --format text
+## browser: Debian's chromium for the Playwright tests (apt-get; run as root or with sudo)
+browser:
+	@test -x $(CHROMIUM) || { \
+	  SUDO=$$(test "$$(id -u)" -eq 0 || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium; }
 
-## test: the whole test suite
-test: install
+## run: a fresh database with the bundled gazettes, then the web UI (prints its URL)
+run: install
+	rm -f $(DB) $(DB)-wal $(DB)-shm
+	$(VENV)/bin/gongbao ingest samples/gazettes --db $(DB)
+	$(VENV)/bin/gongbao serve --db $(DB) --host $(HOST) --port $(PORT)
+
+## test: the whole test suite, browser tests included
+test: install browser
 	$(VENV)/bin/pytest
 
-## bench: parse throughput against a plain read+split baseline
+## bench: parse and search benchmarks against baselines measured in the same run
 bench: install
 	$(PY) bench/parse.py
+	$(PY) bench/search.py
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench

@@ -43,3 +43,26 @@ def expected_documents() -> dict:
 @pytest.fixture(scope="session")
 def expected_gazettes() -> dict:
     return json.loads((FIXTURES / "expected_gazettes.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory) -> Path:
+    """A database with the five bundled gazettes, ingested once per session (read-only use)."""
+    from gongbao.store.db import connect
+    from gongbao.store.ingest import ingest_file
+
+    path = tmp_path_factory.mktemp("db") / "samples.db"
+    conn = connect(path)
+    for name in SAMPLE_FILES:
+        assert ingest_file(conn, SAMPLES / name).status == "added"
+    conn.close()
+    return path
+
+
+@pytest.fixture()
+def sample_conn(sample_db):
+    from gongbao.store.db import connect
+
+    conn = connect(sample_db, create=False, readonly=True)
+    yield conn
+    conn.close()

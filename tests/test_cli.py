@@ -9,8 +9,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from conftest import SAMPLES, raw_snippet
 from gongbao.cli import app
+
+from conftest import SAMPLES, raw_snippet
 
 runner = CliRunner()
 

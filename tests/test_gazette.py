@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import parsed, raw_snippet
 from gongbao.parse import parse_text
+
+from conftest import parsed, raw_snippet
 
 
 def test_masthead_with_editorial_board():

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from conftest import parsed, raw_snippet
 from gongbao.parse.outline import build_outline, numbering_problems, walk
 from gongbao.text.repair import repair
+
+from conftest import parsed, raw_snippet
 
 
 def outline_of(name: str, start: int, end: int):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import raw_snippet
 from gongbao.text.repair import collapse_spacing, normalize, repair, strip_markup, undouble
+
+from conftest import raw_snippet
 
 
 def joined(text: str) -> list[str]:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import parsed, raw_snippet
 from gongbao.errors import NotAGazetteError
 from gongbao.parse import parse_text
 from gongbao.parse.docno import normalize_doc_no
 from gongbao.parse.lexicon import doc_type_of, kind_of, split_issuer
 from gongbao.parse.metadata import split_recipients
+
+from conftest import parsed, raw_snippet
 
 
 def doc(name: str, doc_no: str):

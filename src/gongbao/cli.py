@@ -5,7 +5,9 @@ Exit codes: 0 ok, 1 input error (bad file, not a gazette), 2 usage error.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import sys
 from collections.abc import Iterator
 from enum import StrEnum
@@ -16,6 +18,7 @@ import typer
 
 from gongbao.errors import GongbaoError, InputError
 from gongbao.parse import ParseResult, parse_file
+from gongbao.store.db import DEFAULT_DB
 
 app = typer.Typer(
     help="gongbao 公报：解析县级政府公报，提取公文元数据、结构与引用。",
@@ -146,6 +149,157 @@ def parse(
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     if failed:
         raise typer.Exit(1)
+
+
+DbOption = Annotated[Path, typer.Option("--db", help="SQLite 数据库文件")]
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[Path], typer.Argument(help="公报文本文件或目录（目录中查找 .txt）", show_default=False)
+    ],
+    db: DbOption = Path(DEFAULT_DB),
+) -> None:
+    """把公报导入数据库：每个文件一个事务，重复导入不变，同一期的更正版替换旧版。"""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from gongbao.store.db import connect
+    from gongbao.store.ingest import ingest_file
+
+    inputs = list(iter_inputs(paths))
+    if not inputs:
+        _err("没有找到可导入的 .txt 文件")
+        raise typer.Exit(1)
+    conn = _connect(connect, db)
+    console = Console(stderr=True)
+    reports = []
+    with Progress(
+        TextColumn("[bold]导入"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=len(inputs) < 2,
+    ) as progress:
+        task = progress.add_task("", total=len(inputs))
+        for path in inputs:
+            progress.update(task, description=path.name)
+            report = ingest_file(conn, path)
+            reports.append(report)
+            if report.error:
+                _err(report.error)
+            progress.advance(task)
+    labels = {"added": "新增", "replaced": "替换", "unchanged": "未变", "failed": "失败"}
+    for r in reports:
+        detail = (
+            f"{r.gazette or '单篇文件'}，{r.documents} 件文件，{r.warnings} 条警告"
+            if r.status in ("added", "replaced")
+            else ""
+        )
+        typer.echo(f"{labels[r.status]}  {r.path}  {detail}".rstrip())
+    from gongbao.store.query import stats
+
+    s = stats(conn)
+    counts = {k: sum(1 for r in reports if r.status == k) for k in labels}
+    typer.echo(
+        f"完成：新增 {counts['added']}、替换 {counts['replaced']}、未变 {counts['unchanged']}、失败 {counts['failed']} 个文件。"
+        f"数据库 {db} 现有公报 {s['gazettes']} 期、文件 {s['documents']} 件、警告 {s['warnings']} 条。"
+    )
+    if counts["failed"]:
+        raise typer.Exit(1)
+
+
+def _connect(connect, db: Path, **kwargs):
+    try:
+        return connect(db, **kwargs)
+    except GongbaoError as exc:
+        _err(str(exc))
+        raise typer.Exit(1) from None
+
+
+class SearchFormat(StrEnum):
+    json = "json"
+    text = "text"
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="检索词或文号，如“重污染天气”“平政办发〔2023〕39号”")],
+    db: DbOption = Path(DEFAULT_DB),
+    county: Annotated[str | None, typer.Option(help="县，如 平顺县")] = None,
+    issuer: Annotated[str | None, typer.Option(help="发文机关")] = None,
+    doc_type: Annotated[str | None, typer.Option("--doc-type", help="文种，如 通知、意见、批复")] = None,
+    kind: Annotated[str | None, typer.Option(help="正文类别，如 办法、实施方案、应急预案")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="成文日期起（YYYY[-MM[-DD]]）")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="成文日期止（YYYY[-MM[-DD]]）")] = None,
+    gazette: Annotated[int | None, typer.Option(help="公报期次编号（见 /api/gazettes）")] = None,
+    publicity: Annotated[str | None, typer.Option(help="公开方式：主动公开、依申请公开")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=100, help="返回条数")] = 10,
+    format: Annotated[
+        SearchFormat, typer.Option("--format", "-f", help="输出格式：json 或 text")
+    ] = SearchFormat.text,
+) -> None:
+    """全文检索数据库中的文件（中文分词、BM25 排序、文号直达）。"""
+    from gongbao.store.db import connect
+    from gongbao.store.query import Filters
+    from gongbao.store.query import search as run_search
+
+    conn = _connect(connect, db, create=False, readonly=True)
+    filters = Filters(county, issuer, doc_type, kind, date_from, date_to, gazette, publicity)
+    try:
+        result = run_search(conn, query, filters, per_page=limit)
+    except GongbaoError as exc:
+        _err(str(exc))
+        raise typer.Exit(exc.exit_code) from None
+    if format is SearchFormat.json:
+        keys = (
+            "id",
+            "doc_no",
+            "title",
+            "issuer",
+            "signed_date",
+            "doc_type",
+            "kind",
+            "county",
+            "gazette",
+            "score",
+            "snippet",
+            "url",
+        )
+        typer.echo(
+            json.dumps([{k: getattr(h, k) for k in keys} for h in result.hits], ensure_ascii=False, indent=2)
+        )
+        return
+    if not result.hits:
+        typer.echo("没有找到匹配的文件。")
+        return
+    typer.echo(f"共 {result.total} 件，显示前 {len(result.hits)} 件：")
+    for n, h in enumerate(result.hits, 1):
+        snippet = re.sub(r"</?mark>", "", html.unescape(h.snippet))
+        typer.echo(
+            f"{n:>2}. {h.title}\n    {h.doc_no or '无文号'} · {h.issuer or ''} · {h.signed_date or ''} · 得分 {h.score:g}\n    {snippet}"
+        )
+
+
+@app.command()
+def serve(
+    db: DbOption = Path(DEFAULT_DB),
+    host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="端口")] = 8000,
+) -> None:
+    """启动网页界面与 JSON API（只读）。"""
+    import uvicorn
+
+    from gongbao.serve.app import create_app
+    from gongbao.store.db import connect
+
+    _connect(connect, db, create=False, readonly=True).close()
+    typer.echo(f"gongbao 已启动：http://{host}:{port}/  （API 文档：http://{host}:{port}/docs）", err=True)
+    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
 
 
 def main() -> None:  # console-script entry point

@@ -1,0 +1,247 @@
+"""The web layer: a read-only JSON API under /api and server-rendered Chinese HTML pages.
+
+Both render what :mod:`gongbao.store.query` returns; no page computes anything of its own. Errors share
+one envelope: ``{"error": {"status": 400, "code": "bad_request", "message": "…"}}`` for the API and a
+Chinese error page for HTML.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from fastapi_offline import FastAPIOffline
+
+from gongbao.errors import GongbaoError
+from gongbao.store import query as Q
+from gongbao.store.db import connect
+
+_HERE = resources.files("gongbao.serve")
+FILTER_NAMES = ("county", "issuer", "doc_type", "kind", "date_from", "date_to", "gazette", "publicity")
+FACET_TITLES = {
+    "county": "县",
+    "issuer": "发文机关",
+    "doc_type": "文种",
+    "kind": "正文类别",
+    "publicity": "公开方式",
+    "gazette": "公报期次",
+    "year": "成文年份",
+}
+
+
+class NotFound(HTTPException):
+    def __init__(self, what: str):
+        super().__init__(status_code=404, detail=f"未找到{what}")
+
+
+def create_app(db_path: str | Path) -> FastAPI:
+    db_path = Path(db_path)
+    app = FastAPIOffline(  # /docs served from the package, not a CDN: county networks are often closed
+        title="gongbao 公报 API",
+        description="县级政府公报文件库：检索、文件元数据、条款结构、公报目录。只读。",
+        version="0.1.0",
+    )
+    templates = Jinja2Templates(directory=str(_HERE / "templates"))
+    templates.env.globals["FACET_TITLES"] = FACET_TITLES
+    app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
+
+    @contextmanager
+    def db() -> Iterator[sqlite3.Connection]:
+        conn = connect(db_path, create=False, readonly=True)
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    def filters_from(params: dict[str, Any]) -> Q.Filters:
+        gazette = params.get("gazette")
+        try:
+            gazette_id = int(gazette) if gazette not in (None, "") else None
+        except ValueError:
+            raise Q.QueryError(f"公报期次编号无效：{gazette!r}") from None
+        return Q.Filters(
+            **{k: (params.get(k) or None) for k in FILTER_NAMES if k != "gazette"}, gazette=gazette_id
+        )
+
+    # ------------------------------------------------------------------ errors
+
+    def wants_html(request: Request) -> bool:
+        return not request.url.path.startswith(("/api", "/docs", "/openapi"))
+
+    def error_response(request: Request, status: int, code: str, message: str) -> Response:
+        if wants_html(request):
+            return templates.TemplateResponse(
+                request, "error.html", {"status": status, "message": message}, status_code=status
+            )
+        return JSONResponse(
+            {"error": {"status": status, "code": code, "message": message}}, status_code=status
+        )
+
+    @app.exception_handler(HTTPException)
+    async def _http_error(request: Request, exc: HTTPException) -> Response:
+        code = {404: "not_found", 400: "bad_request", 405: "method_not_allowed"}.get(exc.status_code, "error")
+        return error_response(request, exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+        problems = "；".join(f"{'.'.join(str(x) for x in e['loc'][1:])}: {e['msg']}" for e in exc.errors())
+        return error_response(request, 400, "bad_request", f"请求参数无效：{problems}")
+
+    @app.exception_handler(GongbaoError)
+    async def _user_error(request: Request, exc: GongbaoError) -> Response:
+        return error_response(request, 400, "bad_request", str(exc))
+
+    @app.exception_handler(Exception)
+    async def _server_error(request: Request, exc: Exception) -> Response:
+        return error_response(request, 500, "internal_error", "服务器内部错误，请稍后再试")
+
+    # ------------------------------------------------------------------ JSON API
+
+    api = APIRouter(prefix="/api", tags=["api"])
+
+    @api.get("/documents", summary="检索文件（全文、筛选、分面）")
+    def api_search(
+        request: Request,
+        q: Annotated[str | None, Query(description="检索词或文号", max_length=Q.MAX_QUERY)] = None,
+        page: Annotated[int, Query(ge=1)] = 1,
+        per_page: Annotated[int, Query(ge=1, le=Q.MAX_PER_PAGE)] = 20,
+        county: str | None = None,
+        issuer: str | None = None,
+        doc_type: str | None = None,
+        kind: str | None = None,
+        date_from: Annotated[str | None, Query(description="YYYY[-MM[-DD]]")] = None,
+        date_to: Annotated[str | None, Query(description="YYYY[-MM[-DD]]")] = None,
+        gazette: int | None = None,
+        publicity: str | None = None,
+    ) -> dict[str, Any]:
+        with db() as conn:
+            return Q.search(conn, q, filters_from(dict(request.query_params)), page, per_page).to_dict()
+
+    @api.get("/documents/{doc_id}", summary="一件文件：元数据、各部分、条款树、附件、原文行号")
+    def api_document(doc_id: int) -> dict[str, Any]:
+        with db() as conn:
+            doc = Q.get_document(conn, doc_id)
+        if doc is None:
+            raise NotFound(f"文件 {doc_id}")
+        return doc
+
+    @api.get("/doc-no/{doc_no}", summary="按文号查找文件（任意写法）")
+    def api_by_doc_no(doc_no: str) -> dict[str, Any]:
+        with db() as conn:
+            doc_id = Q.lookup_doc_no(conn, doc_no)
+            doc = Q.get_document(conn, doc_id) if doc_id else None
+        if doc is None:
+            raise NotFound(f"文号为“{doc_no}”的文件")
+        return doc
+
+    @api.get("/gazettes", summary="公报期次列表")
+    def api_gazettes() -> list[dict[str, Any]]:
+        with db() as conn:
+            return Q.list_gazettes(conn)
+
+    @api.get("/gazettes/{gazette_id}", summary="一期公报及其目录")
+    def api_gazette(gazette_id: int) -> dict[str, Any]:
+        with db() as conn:
+            g = Q.get_gazette(conn, gazette_id)
+        if g is None:
+            raise NotFound(f"公报 {gazette_id}")
+        return g
+
+    @api.get("/issuers", summary="发文机关及其文件数")
+    def api_issuers() -> list[dict[str, Any]]:
+        with db() as conn:
+            return Q.list_issuers(conn)
+
+    @api.get("/sources/{source_id}/lines", summary="原文行（未经修复）")
+    def api_lines(
+        source_id: int, start: Annotated[int, Query(ge=1)] = 1, end: Annotated[int | None, Query(ge=1)] = None
+    ) -> dict[str, Any]:
+        with db() as conn:
+            lines = Q.raw_lines(conn, source_id, start, end)
+        if lines is None:
+            raise NotFound(f"原文 {source_id}")
+        return lines
+
+    app.include_router(api)
+
+    # ------------------------------------------------------------------ HTML
+
+    def page(request: Request, name: str, **context: Any) -> HTMLResponse:
+        return templates.TemplateResponse(request, name, context)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home(request: Request) -> HTMLResponse:
+        with db() as conn:
+            result = Q.search(conn, None, per_page=8)
+            return page(
+                request, "home.html", result=result, gazettes=Q.list_gazettes(conn), stats=Q.stats(conn)
+            )
+
+    @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(
+        request: Request, q: str = "", page_no: Annotated[int, Query(alias="page", ge=1)] = 1
+    ) -> Response:
+        params = dict(request.query_params)
+        if len(q) > Q.MAX_QUERY:
+            raise Q.QueryError(f"查询过长（最多 {Q.MAX_QUERY} 个字符）")
+        filters = filters_from(params)
+        with db() as conn:
+            result = Q.search(conn, q, filters, page_no, 20)
+            if result.mode == "doc_no" and not any(params.get(k) for k in FILTER_NAMES) and page_no == 1:
+                return RedirectResponse(f"/doc/{result.doc_no_match}", status_code=303)
+            active = {k: params[k] for k in FILTER_NAMES if params.get(k)}
+            labels = Q.gazette_labels(conn)
+
+        def link(**changes: Any) -> str:
+            merged = {**{"q": q}, **active, **changes}
+            return "/search?" + urlencode({k: v for k, v in merged.items() if v not in (None, "")})
+
+        return page(
+            request, "search.html", q=q, result=result, active=active, link=link, gazette_labels=labels
+        )
+
+    @app.get("/doc/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
+    def document_page(request: Request, doc_id: int) -> HTMLResponse:
+        with db() as conn:
+            doc = Q.get_document(conn, doc_id)
+        if doc is None:
+            raise NotFound(f"文件 {doc_id}")
+        return page(request, "document.html", doc=doc)
+
+    @app.get("/gazette/{gazette_id}", response_class=HTMLResponse, include_in_schema=False)
+    def gazette_page(request: Request, gazette_id: int) -> HTMLResponse:
+        with db() as conn:
+            g = Q.get_gazette(conn, gazette_id)
+        if g is None:
+            raise NotFound(f"公报 {gazette_id}")
+        return page(request, "gazette.html", g=g)
+
+    @app.get("/source/{source_id}", response_class=HTMLResponse, include_in_schema=False)
+    def source_page(
+        request: Request,
+        source_id: int,
+        start: Annotated[int, Query(alias="from", ge=1)] = 1,
+        end: Annotated[int | None, Query(alias="to", ge=1)] = None,
+    ) -> HTMLResponse:
+        with db() as conn:
+            lines = Q.raw_lines(conn, source_id, max(1, start - 5), (end + 5) if end else None)
+        if lines is None:
+            raise NotFound(f"原文 {source_id}")
+        return page(request, "source.html", src=lines, hl_from=start, hl_to=end or start)
+
+    @app.get("/issuers", response_class=HTMLResponse, include_in_schema=False)
+    def issuers_page(request: Request) -> HTMLResponse:
+        with db() as conn:
+            return page(request, "issuers.html", issuers=Q.list_issuers(conn))
+
+    return app

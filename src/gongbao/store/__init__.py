@@ -1,0 +1,1 @@
+"""The store stage: SQLite persistence, ingest and full-text search (see docs/schema.md)."""
