@@ -28,7 +28,16 @@ def test_search_api(client):
     assert data["hits"][0]["doc_no"] == "平政办发〔2023〕39号"
     for key in ("doc_no", "title", "issuer", "signed_date", "score", "snippet", "url"):
         assert key in data["hits"][0]
-    assert set(data["facets"]) == {"county", "issuer", "doc_type", "kind", "publicity", "gazette", "year"}
+    assert set(data["facets"]) == {
+        "county",
+        "issuer",
+        "doc_type",
+        "kind",
+        "publicity",
+        "gazette",
+        "year",
+        "validity",
+    }
     assert data["total"] <= 5 or len(data["hits"]) == 5
 
 
@@ -134,3 +143,35 @@ def test_document_text_is_escaped(tmp_path):
     assert "<script>alert" not in page and "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
     hits = c.get("/search", params={"q": "script"}).text
     assert "<script>alert" not in hits
+
+
+def test_links_status_and_agencies_routes(client):
+    s = client.get("/api/status/平政办发[2018]61号", params={"as_of": "2024-01-01"}).json()
+    assert s["status"] == "已废止" and s["by"]["doc_no"] == "平政办发〔2023〕39号" and s["external"]["doc_no"] == "平政办发〔2018〕61号"
+    assert client.get("/api/status/川府发〔2020〕1号").status_code == 404
+    assert client.get("/api/status/平政办发〔2023〕39号", params={"as_of": "2024-13-01"}).status_code == 400
+    links = client.get("/api/links/平政办发〔2023〕44号").json()
+    assert [c["doc_no"] for c in links["repeals"]] == ["平政办发〔2020〕24号", "平政办发〔2020〕24号"]
+    agencies = client.get("/api/agencies", params={"county": "平顺县"}).json()
+    fagai = next(a for a in agencies if a["name"] == "县发展改革和科学技术局")
+    detail = client.get(f"/api/agencies/{fagai['id']}").json()
+    assert detail["documents"] and "县发改局" in detail["aliases"]
+    assert isinstance(client.get("/api/agencies/proposals").json(), list)
+    assert client.get("/api/agencies/999999").status_code == 404
+    doc = client.get(f"/api/documents/{doc_id(client, '平政办发〔2023〕39号')}").json()
+    assert doc["validity"]["status"] in ("现行有效", "已失效") and doc["links"]["repeals"] and doc["agencies"]
+
+
+def test_document_page_shows_links_validity_and_agencies(client):
+    order = client.get("/api/documents", params={"q": "封山禁火令"}).json()["hits"][0]
+    page = client.get(order["url"]).text
+    assert 'class="banner status-已失效"' in page and "2024-05-31届满" in page
+    page = client.get(f"/doc/{doc_id(client, '平政办发〔2023〕39号')}").text
+    assert "引用关系" in page and 'class="graph"' in page and "平政办发〔2018〕61号" in page and "涉及单位" in page
+    agencies = client.get("/agencies", params={"county": "阳城县"}).text
+    assert "县发展和改革局" in agencies
+    first = client.get("/api/agencies").json()[0]
+    assert first["name"] in client.get(first["url"]).text
+    expired = client.get("/api/documents", params={"validity": "已失效"}).json()
+    assert expired["total"] >= 1 and all(h["validity"] == "已失效" for h in expired["hits"])
+    assert client.get("/api/documents", params={"validity": "作废"}).status_code == 400

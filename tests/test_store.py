@@ -158,3 +158,18 @@ def test_search_sees_new_ingests_immediately(tmp_path):
     assert search(conn, None).total == 18 and before >= 1
     ingest_file(conn, SAMPLES / "pingshun-2023-01.txt")  # 平政发〔2023〕3号 and 19号 are about 储备粮
     assert search(conn, None).total == 31 and search(conn, "储备粮").total >= before + 2
+
+
+def test_an_older_database_is_rebuilt_from_its_raw_text(tmp_path):
+    db = tmp_path / "old.db"
+    conn = connect(db)
+    ingest_file(conn, SAMPLES / "pingshun-2023-04.txt")
+    conn.execute("DROP TABLE citations")  # what a version-1 database lacked
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    conn = connect(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] >= 2
+    assert stats(conn)["documents"] == 12
+    assert conn.execute("SELECT count(*) FROM citations WHERE relation = '废止'").fetchone()[0] >= 3
+    assert ingest_file(conn, SAMPLES / "pingshun-2023-04.txt").status == "unchanged"  # same sha256 kept

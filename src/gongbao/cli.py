@@ -238,6 +238,9 @@ def search(
     date_to: Annotated[str | None, typer.Option("--to", help="成文日期止（YYYY[-MM[-DD]]）")] = None,
     gazette: Annotated[int | None, typer.Option(help="公报期次编号（见 /api/gazettes）")] = None,
     publicity: Annotated[str | None, typer.Option(help="公开方式：主动公开、依申请公开")] = None,
+    validity: Annotated[
+        str | None, typer.Option(help="有效性（以今天为准）：现行有效、已废止、部分废止、已失效、尚未施行")
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=100, help="返回条数")] = 10,
     format: Annotated[
         SearchFormat, typer.Option("--format", "-f", help="输出格式：json 或 text")
@@ -249,7 +252,7 @@ def search(
     from gongbao.store.query import search as run_search
 
     conn = _connect(connect, db, create=False, readonly=True)
-    filters = Filters(county, issuer, doc_type, kind, date_from, date_to, gazette, publicity)
+    filters = Filters(county, issuer, doc_type, kind, date_from, date_to, gazette, publicity, validity)
     try:
         result = run_search(conn, query, filters, per_page=limit)
     except GongbaoError as exc:
@@ -283,6 +286,116 @@ def search(
         typer.echo(
             f"{n:>2}. {h.title}\n    {h.doc_no or '无文号'} · {h.issuer or ''} · {h.signed_date or ''} · 得分 {h.score:g}\n    {snippet}"
         )
+
+
+class OutFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def _read_db(db: Path):
+    from gongbao.store.db import connect
+
+    return _connect(connect, db, create=False, readonly=True)
+
+
+def _run_or_exit(fn, *args):
+    try:
+        return fn(*args)
+    except GongbaoError as exc:
+        _err(str(exc))
+        raise typer.Exit(exc.exit_code) from None
+
+
+@app.command()
+def status(
+    doc: Annotated[str, typer.Argument(help="文号（任意写法）或文件编号")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="以哪一天为准（YYYY-MM-DD，默认今天）")] = None,
+    db: DbOption = Path(DEFAULT_DB),
+    format: Annotated[
+        OutFormat, typer.Option("--format", "-f", help="输出格式：text 或 json")
+    ] = OutFormat.text,
+) -> None:
+    """文件在某日的效力：现行有效、已废止（被谁、何时）、部分废止、已失效、尚未施行或未知。"""
+    from gongbao.store.links import status as get_status
+
+    result = _run_or_exit(get_status, _read_db(db), doc, as_of)
+    if format is OutFormat.json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    subject = result["document"] or result["external"] or {}
+    name = f"{subject.get('doc_no') or ''} {subject.get('title') or ''}".strip()
+    where = "" if result["document"] else "（库外文件，仅见于引用）"
+    typer.echo(
+        f"{name}{where}\n截至 {result['as_of']}：{result['status']}"
+        + (f"（{result['since']}起）" if result["since"] and result["status"] != "现行有效" else "")
+    )
+    typer.echo(f"  {result['explanation']}")
+    if result["by"]:
+        typer.echo(
+            f"  依据：{result['by']['doc_no'] or ''}《{result['by']['title']}》第{result['by']['line_start']}行"
+        )
+
+
+@app.command()
+def links(
+    doc: Annotated[str, typer.Argument(help="文号（任意写法）或文件编号")],
+    db: DbOption = Path(DEFAULT_DB),
+    format: Annotated[
+        OutFormat, typer.Option("--format", "-f", help="输出格式：text 或 json")
+    ] = OutFormat.text,
+) -> None:
+    """文件的引用关系：它引用了谁（依据、废止……）、谁引用了它，附原文位置。"""
+    from gongbao.store.links import links as get_links
+
+    result = _run_or_exit(get_links, _read_db(db), doc)
+    if format is OutFormat.json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    subject = result["document"] or result["external"] or {}
+    typer.echo(f"{subject.get('doc_no') or ''} {subject.get('title') or ''}".strip())
+
+    def show(label: str, items: list[dict], other: str) -> None:
+        typer.echo(f"{label}（{len(items)}）：")
+        for c in items:
+            target = c.get(other)
+            name = (
+                f"{target['doc_no'] or ''}《{target['title']}》"
+                if target
+                else (c["doc_no"] or f"《{c['title']}》")
+            )
+            typer.echo(f"  [{c['relation']}] {name}  第{c['span']['line_start']}行")
+
+    show("引用", result["cites"], "target")
+    show("被引用", result["cited_by"], "source")
+
+
+@app.command()
+def agencies(
+    db: DbOption = Path(DEFAULT_DB),
+    county: Annotated[str | None, typer.Option(help="只看一个县，如 平顺县")] = None,
+    propose: Annotated[bool, typer.Option("--propose", help="列出待审核的别名建议（简称 → 全称）")] = False,
+    format: Annotated[
+        OutFormat, typer.Option("--format", "-f", help="输出格式：text 或 json")
+    ] = OutFormat.text,
+) -> None:
+    """机关单位：按县归并的规范名称、别名和提到它的文件数；或待审核的别名建议。"""
+    from gongbao.store.agencies import list_agencies, proposals
+
+    conn = _read_db(db)
+    rows = proposals(conn, county) if propose else list_agencies(conn, county)
+    if format is OutFormat.json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif propose:
+        for p in rows:
+            typer.echo(f"{p['county']}  {p['alias']} → {p['of']}  （相似度 {p['score']}）")
+        typer.echo(f"共 {len(rows)} 条建议；确认后加入 src/gongbao/data/agencies.json 的 aliases。")
+    else:
+        for a in rows:
+            also = f"  也写作：{'、'.join(a['aliases'])}" if a["aliases"] else ""
+            typer.echo(
+                f"{a['county'] or ''}  {a['name']}{'' if a['known'] else '（未收录）'}  {a['documents']} 件文件{also}"
+            )
 
 
 @app.command()

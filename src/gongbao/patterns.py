@@ -39,8 +39,15 @@ DOC_NO_LINE = re.compile(
 DOC_NO_LOOSE = re.compile(
     rf"^\s*(?P<prefix>[{CJK}]{{1,12}}?)\s*(?P<year>(?:19|20)\d\d)\s*年?\s*(?P<serial>\d{{1,5}})\s*号?\s*$"
 )
-#: An order number with no year: "国务院令第394号", "省政府令第256号".
-ORDER_NO = re.compile(rf"(?P<prefix>[{CJK}]{{1,12}}令)\s*第\s*(?P<serial>\d{{1,5}})\s*号")
+#: An order number with no year: "国务院令第394号", "山西省人民政府令第256号", "建设部令第3号".
+ORDER_NO = re.compile(rf"(?P<prefix>[{CJK}]{{1,12}}?令)\s*第\s*(?P<serial>\d{{1,5}})\s*号")
+#: Characters never found in a 机关代字 but often just before one: "根据运政办发〔…〕", "见平办函〔…〕".
+NOT_IN_PREFIX = "的见据照按和及与即为是在将对由向经了件号等或并"
+#: A technical standard: "GB 31221—2014", "GB/T 9704-2012", "DB14/726-2019", "HJ633-2012", "WS/T793-2022".
+STANDARD = re.compile(
+    r"(?<![A-Za-z])(?P<code>(?:GB|DB|HJ|JGJ|CJJ|SL|DL|NY|LY|QX|AQ|WS|JT|CJ|GA|MZ|YY|TB|JJG|GBZ)(?:\s*/\s*[TZ])?)"
+    r"\s*/?\s*(?P<num>\d{1,5}(?:[./]\d{1,5})*)\s*[—–\-－]\s*(?P<year>(?:19|20)\d\d)(?!\d)"
+)
 
 # --- dates -------------------------------------------------------------------------------------------
 
@@ -56,6 +63,8 @@ DATE_CN = re.compile(
 )
 #: A line that is only a date (the 成文日期 under a signature): "2023年2月7日".
 DATE_LINE = re.compile(rf"^\s*(?:{DATE_TEXT}|{DATE_CN_TEXT})\s*$")
+#: A stated period of force: "2023年10月1日至2024年5月31日".
+DATE_RANGE = re.compile(rf"(?P<start>{DATE_TEXT})\s*(?:至|到|—|－|-|~|～)\s*(?P<end>{DATE_TEXT})")
 #: A publication date in a masthead: "出版日期：2023年12月30日", "2022 年 9 月 29 日出版".
 PUBLISHED = re.compile(rf"出版日期[:：]?\s*(?P<date>{DATE_TEXT})|(?P<date2>{DATE_TEXT})\s*出版")
 

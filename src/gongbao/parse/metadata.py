@@ -220,6 +220,16 @@ def _validity(text: str, start: str | None) -> tuple[str | None, str | None]:
     return label, (end - dt.timedelta(days=1)).isoformat()
 
 
+def _stated_period(text: str) -> tuple[str, str, str] | None:
+    """(period as printed, first day, last day) of a "…时间/期限: DATE至DATE" statement."""
+    for m in P.DATE_RANGE.finditer(text):
+        if re.search(r"时间|期限|期间|有效期|执行期|实施期", text[max(0, m.start() - 16) : m.start()]):
+            start, end = parse_date(m.group("start")), parse_date(m.group("end"))
+            if start and end and start <= end:
+                return "".join(m.group(0).split()), start.isoformat(), end.isoformat()
+    return None
+
+
 def _clean_agency(who: str) -> str:
     return despace(who).strip("，。、")
 
@@ -328,6 +338,10 @@ def build_document(lines: list[Line], span: DocSpan) -> Document:
     if effective is None and main_parts:
         effective, effective_date, _ = _effective(parts[0].text, signed)
     validity_text, expires = _validity(text_main, effective_date)
+    if effective is None and validity_text is None and (window := _stated_period(text_main)):
+        # "一、封山禁火时间 2023年10月1日至2024年5月31日": an order in force for a stated period
+        validity_text, effective, expires = window
+        effective_date = effective
     interpreter = None
     m = P.INTERPRETER.search(text_main)
     if m:
@@ -390,8 +404,13 @@ def _issuing_title(title: str) -> bool:
 
 
 def _build_part(lines: list[Line], ps: PartSpan) -> Part:
-    body = lines[ps.title_end : ps.end] if ps.role != "notice" else lines[ps.title_end : ps.end]
+    body = lines[ps.title_end : ps.end]
     text = "\n".join(line.text for line in body)
+    sources: list[tuple[int, int]] = []
+    offset = 0
+    for line in body:
+        sources.extend((offset + o, raw) for o, raw in line.sources)
+        offset += len(line.text) + 1
     kind = lexicon.kind_of(ps.title) if ps.title and ps.role == "main_text" else None
     return Part(
         role=ps.role,
@@ -401,6 +420,7 @@ def _build_part(lines: list[Line], ps: PartSpan) -> Part:
         line_end=lines[ps.end - 1].end,
         text=text,
         outline=build_outline(body),
+        sources=sources,
     )
 
 

@@ -8,6 +8,7 @@ the raw input text.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -60,6 +61,14 @@ class Part:
     line_end: int
     text: str
     outline: list[OutlineNode] = field(default_factory=list)
+    sources: list[tuple[int, int]] = field(
+        default_factory=list
+    )  # (offset in text, raw line) where raw lines begin
+
+    def raw_line_at(self, offset: int) -> int:
+        """The raw line (1-based) of the character at ``offset`` in ``text``."""
+        i = bisect_right(self.sources, (offset, float("inf"))) - 1
+        return self.sources[max(i, 0)][1] if self.sources else self.line_start
 
 
 @dataclass

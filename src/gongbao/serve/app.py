@@ -23,11 +23,24 @@ from fastapi.templating import Jinja2Templates
 from fastapi_offline import FastAPIOffline
 
 from gongbao.errors import GongbaoError
+from gongbao.serve.graph import neighbourhood
+from gongbao.store import agencies as A
+from gongbao.store import links as L
 from gongbao.store import query as Q
 from gongbao.store.db import connect
 
 _HERE = resources.files("gongbao.serve")
-FILTER_NAMES = ("county", "issuer", "doc_type", "kind", "date_from", "date_to", "gazette", "publicity")
+FILTER_NAMES = (
+    "county",
+    "issuer",
+    "doc_type",
+    "kind",
+    "date_from",
+    "date_to",
+    "gazette",
+    "publicity",
+    "validity",
+)
 FACET_TITLES = {
     "county": "县",
     "issuer": "发文机关",
@@ -36,6 +49,7 @@ FACET_TITLES = {
     "publicity": "公开方式",
     "gazette": "公报期次",
     "year": "成文年份",
+    "validity": "有效性",
 }
 
 
@@ -99,6 +113,8 @@ def create_app(db_path: str | Path) -> FastAPI:
 
     @app.exception_handler(GongbaoError)
     async def _user_error(request: Request, exc: GongbaoError) -> Response:
+        if isinstance(exc, L.NotFoundError):
+            return error_response(request, 404, "not_found", str(exc))
         return error_response(request, 400, "bad_request", str(exc))
 
     @app.exception_handler(Exception)
@@ -123,6 +139,9 @@ def create_app(db_path: str | Path) -> FastAPI:
         date_to: Annotated[str | None, Query(description="YYYY[-MM[-DD]]")] = None,
         gazette: int | None = None,
         publicity: str | None = None,
+        validity: Annotated[
+            str | None, Query(description="现行有效、已废止、部分废止、已失效、尚未施行、未知（以今天为准）")
+        ] = None,
     ) -> dict[str, Any]:
         with db() as conn:
             return Q.search(conn, q, filters_from(dict(request.query_params)), page, per_page).to_dict()
@@ -143,6 +162,36 @@ def create_app(db_path: str | Path) -> FastAPI:
         if doc is None:
             raise NotFound(f"文号为“{doc_no}”的文件")
         return doc
+
+    @api.get("/status/{ref}", summary="文件在某日的效力（文号、编号或标题；含库外被引用的文件）")
+    def api_status(
+        ref: str, as_of: Annotated[str | None, Query(description="YYYY-MM-DD，默认今天")] = None
+    ) -> dict[str, Any]:
+        with db() as conn:
+            return L.status(conn, ref, as_of)
+
+    @api.get("/links/{ref}", summary="引用关系：引用、被引用、废止、被废止（含原文位置）")
+    def api_links(ref: str) -> dict[str, Any]:
+        with db() as conn:
+            return L.links(conn, ref)
+
+    @api.get("/agencies", summary="机关单位（按县规范名称，含别名与文件数）")
+    def api_agencies(county: str | None = None) -> list[dict[str, Any]]:
+        with db() as conn:
+            return A.list_agencies(conn, county)
+
+    @api.get("/agencies/proposals", summary="待审核的别名建议（简称 → 全称）")
+    def api_agency_proposals(county: str | None = None) -> list[dict[str, Any]]:
+        with db() as conn:
+            return A.proposals(conn, county)
+
+    @api.get("/agencies/{agency_id}", summary="一个机关单位及提到它的文件、角色")
+    def api_agency(agency_id: int) -> dict[str, Any]:
+        with db() as conn:
+            agency = A.get_agency(conn, agency_id)
+        if agency is None:
+            raise NotFound(f"机关单位 {agency_id}")
+        return agency
 
     @api.get("/gazettes", summary="公报期次列表")
     def api_gazettes() -> list[dict[str, Any]]:
@@ -216,7 +265,7 @@ def create_app(db_path: str | Path) -> FastAPI:
             doc = Q.get_document(conn, doc_id)
         if doc is None:
             raise NotFound(f"文件 {doc_id}")
-        return page(request, "document.html", doc=doc)
+        return page(request, "document.html", doc=doc, graph=neighbourhood(doc))
 
     @app.get("/gazette/{gazette_id}", response_class=HTMLResponse, include_in_schema=False)
     def gazette_page(request: Request, gazette_id: int) -> HTMLResponse:
@@ -238,6 +287,25 @@ def create_app(db_path: str | Path) -> FastAPI:
         if lines is None:
             raise NotFound(f"原文 {source_id}")
         return page(request, "source.html", src=lines, hl_from=start, hl_to=end or start)
+
+    @app.get("/agencies", response_class=HTMLResponse, include_in_schema=False)
+    def agencies_page(request: Request, county: str | None = None) -> HTMLResponse:
+        with db() as conn:
+            return page(
+                request,
+                "agencies.html",
+                agencies=A.list_agencies(conn, county or None),
+                county=county,
+                proposals=A.proposals(conn, county or None),
+            )
+
+    @app.get("/agency/{agency_id}", response_class=HTMLResponse, include_in_schema=False)
+    def agency_page(request: Request, agency_id: int) -> HTMLResponse:
+        with db() as conn:
+            agency = A.get_agency(conn, agency_id)
+        if agency is None:
+            raise NotFound(f"机关单位 {agency_id}")
+        return page(request, "agency.html", agency=agency)
 
     @app.get("/issuers", response_class=HTMLResponse, include_in_schema=False)
     def issuers_page(request: Request) -> HTMLResponse:

@@ -24,6 +24,8 @@ from pathlib import Path
 from gongbao.errors import GongbaoError
 from gongbao.parse import ParseResult, parse_repaired
 from gongbao.parse.models import Document, OutlineNode
+from gongbao.store.agencies import save_agencies
+from gongbao.store.links import document_keys, resolve, save_citations
 from gongbao.store.segmenter import index_tokens
 from gongbao.text.decode import decode_bytes
 from gongbao.text.repair import repair
@@ -66,6 +68,16 @@ def ingest_file(conn: sqlite3.Connection, path: str | Path) -> IngestReport:
         return IngestReport(str(path), "unchanged")
     try:
         text, encoding = decode_bytes(data, str(path))
+    except GongbaoError as exc:
+        return IngestReport(str(path), "failed", error=str(exc))
+    return ingest_text(conn, path, text, encoding, digest, len(data))
+
+
+def ingest_text(
+    conn: sqlite3.Connection, path: Path, text: str, encoding: str, digest: str, size: int
+) -> IngestReport:
+    """Parse decoded text and store it in one transaction (``digest`` and ``size`` describe the raw bytes)."""
+    try:
         rep = repair(text, source=str(path), encoding=encoding)
         result = parse_repaired(rep)
     except GongbaoError as exc:
@@ -80,7 +92,7 @@ def ingest_file(conn: sqlite3.Connection, path: str | Path) -> IngestReport:
                     str(path),
                     digest,
                     encoding,
-                    len(data),
+                    size,
                     text,
                     dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 ),
@@ -94,6 +106,12 @@ def ingest_file(conn: sqlite3.Connection, path: str | Path) -> IngestReport:
                 _insert_document(conn, source_id, gazette_id, i, d, result)
                 for i, d in enumerate(result.documents)
             ]
+            for doc_id, d in zip(doc_ids, result.documents, strict=True):
+                save_citations(conn, doc_id, d)
+                save_agencies(
+                    conn, doc_id, d, county_of(result.gazette.name if result.gazette else None, d.issuer)
+                )
+            resolve(conn)
             _slow_for_tests(len(doc_ids))
             if gazette_id is not None:
                 _insert_toc(conn, gazette_id, result, doc_ids)
@@ -218,8 +236,8 @@ def _insert_document(
         """INSERT INTO documents (source_id, gazette_id, seq, doc_no, doc_no_prefix, doc_no_year, doc_no_serial, issuer,
                county, title, doc_type, signed_date, publicity, recipients, main_title, main_kind, main_line_start,
                effective, effective_date, validity_period, expires, interpreter, line_start, line_end,
-               field_sources, extra)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               field_sources, extra, title_key, core_key)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         (
             source_id,
             gazette_id,
@@ -247,6 +265,7 @@ def _insert_document(
             d.line_end,
             _json(d.sources),
             _json(d.extra),
+            *document_keys(d.title),
         ),
     ).lastrowid
     conn.execute("INSERT INTO document_texts (document_id, text) VALUES (?, ?)", (doc_id, text))

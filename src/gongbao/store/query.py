@@ -19,6 +19,8 @@ from typing import Any
 
 from gongbao.errors import UsageError
 from gongbao.parse.docno import parse_doc_no
+from gongbao.store.agencies import document_agencies
+from gongbao.store.links import links, status, statuses
 from gongbao.store.segmenter import query_tokens
 
 MAX_QUERY = 200
@@ -41,6 +43,7 @@ class Filters:
     date_to: str | None = None  # signed_date <= (same forms; a year or month means its last day)
     gazette: int | None = None
     publicity: str | None = None
+    validity: str | None = None  # status today: 现行有效, 已废止, 部分废止, 已失效, 尚未施行, 未知
 
     def predicate(self):
         """A function telling whether a catalog row (see ``_catalog``) passes these filters; None if no filter is set."""
@@ -59,7 +62,7 @@ class Filters:
         def accepts(row: tuple) -> bool:
             if any(row[i] != v for i, v in equal):
                 return False
-            signed = row[7]
+            signed = row[8]
             return not ((lo and (signed is None or signed < lo)) or (hi and (signed is None or signed > hi)))
 
         return accepts
@@ -93,6 +96,7 @@ class Hit:
     county: str | None
     publicity: str | None
     gazette: str | None
+    validity: str
     score: float
     snippet: str  # HTML: escaped text with <mark> around matched words
     url: str
@@ -114,8 +118,9 @@ class SearchResult:
         return asdict(self)
 
 
-FACETS = ("county", "issuer", "doc_type", "kind", "publicity", "gazette", "year")
-#: Per document, what filters and facets need: (county, issuer, doc_type, kind, publicity, gazette_id, year, signed_date).
+FACETS = ("county", "issuer", "doc_type", "kind", "publicity", "gazette", "year", "validity")
+#: Per document, what filters and facets need:
+#: (county, issuer, doc_type, kind, publicity, gazette_id, year, validity today, signed_date).
 _CATALOG_SQL = "SELECT id, county, issuer, doc_type, main_kind, publicity, gazette_id, substr(signed_date, 1, 4), signed_date FROM documents"
 _SCORE = itemgetter(1)
 
@@ -158,8 +163,13 @@ def _catalog(conn: sqlite3.Connection) -> _Catalog:
         conn.execute("SELECT count(*), max(id), (SELECT max(id) FROM sources) FROM documents").fetchone()
     )
     cached = _CATALOGS.get(path)
+    key = (*key, dt.date.today().isoformat())  # validity is as of today
     if cached is None or cached.key != key:
-        cached = _Catalog(key, {r[0]: r[1:] for r in _tuples(conn, _CATALOG_SQL, ())})
+        validity = statuses(conn)
+        cached = _Catalog(
+            key,
+            {r[0]: (*r[1:-1], validity.get(r[0], "未知"), r[-1]) for r in _tuples(conn, _CATALOG_SQL, ())},
+        )
         _CATALOGS[path] = cached
     return cached
 
@@ -316,6 +326,7 @@ def _hits(conn: sqlite3.Connection, rows: list[tuple], words: list[str]) -> list
                 county=d["county"],
                 publicity=d["publicity"],
                 gazette=gazette,
+                validity=r[9],
                 score=round(float(r[1]), 4),
                 snippet=make_snippet(d["text"], words),
                 url=f"/doc/{d['id']}",
@@ -429,6 +440,9 @@ def get_document(conn: sqlite3.Connection, doc_id: int) -> dict[str, Any] | None
                 "SELECT code, message, line FROM warnings WHERE document_id = ? ORDER BY id", (doc_id,)
             )
         ],
+        "validity": status(conn, str(doc_id)),
+        "links": links(conn, str(doc_id)),
+        "agencies": document_agencies(conn, doc_id),
     }
 
 

@@ -75,12 +75,16 @@ CREATE TABLE IF NOT EXISTS documents (
     line_start       INTEGER NOT NULL,
     line_end         INTEGER NOT NULL,
     field_sources    TEXT,              -- JSON {field: [line_start, line_end]}
-    extra            TEXT               -- JSON: explainer, signatories, toc entry, web metadata …
+    extra            TEXT,              -- JSON: explainer, signatories, toc entry, web metadata …
+    title_key        TEXT,              -- title reduced for matching citations by title
+    core_key         TEXT               -- the same for the issued text ("关于印发《X》的通知" → X)
 );
 CREATE INDEX IF NOT EXISTS documents_doc_no ON documents(doc_no);
 CREATE INDEX IF NOT EXISTS documents_signed ON documents(signed_date);
 CREATE INDEX IF NOT EXISTS documents_gazette ON documents(gazette_id);
 CREATE INDEX IF NOT EXISTS documents_source ON documents(source_id);
+CREATE INDEX IF NOT EXISTS documents_title_key ON documents(title_key);
+CREATE INDEX IF NOT EXISTS documents_core_key ON documents(core_key);
 
 -- The repaired text of a whole document (kept apart so that documents stays small and fast to scan).
 CREATE TABLE IF NOT EXISTS document_texts (
@@ -164,3 +168,68 @@ CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(
     title, meta, body,
     tokenize = 'unicode61 remove_diacritics 0'
 );
+
+-- Citations: every reference a document makes (see gongbao.link.citations), resolved to a document of
+-- the corpus when one matches (target_id), else identified by target_key (its 文号, or "title:" + title).
+CREATE TABLE IF NOT EXISTS citations (
+    id          INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    seq         INTEGER NOT NULL,
+    kind        TEXT NOT NULL,          -- doc_no | title | order | standard
+    text        TEXT NOT NULL,          -- as printed
+    doc_no      TEXT,                   -- normalised 文号 / order number / standard id
+    title       TEXT,
+    title_key   TEXT,
+    core_key    TEXT,
+    relation    TEXT NOT NULL,          -- 依据 废止 部分废止 修订/替代 贯彻落实 参照 其他
+    replaces    INTEGER NOT NULL,       -- 1: the citing document is a revised edition of the cited one
+    within_seq  INTEGER,                -- seq of the citation this one is part of ("《X》中《A》…废止")
+    part_seq    INTEGER NOT NULL,
+    start       INTEGER NOT NULL,       -- offsets in parts.text
+    "end"       INTEGER NOT NULL,
+    line_start  INTEGER NOT NULL,       -- raw lines
+    line_end    INTEGER NOT NULL,
+    sentence    TEXT NOT NULL,
+    issuer      TEXT,                   -- inferred from the 机关代字 (data/issuer_prefixes.json)
+    level       TEXT,                   -- national | province | city | county
+    target_id   INTEGER REFERENCES documents(id) ON DELETE SET NULL,
+    target_key  TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS citations_document ON citations(document_id);
+CREATE INDEX IF NOT EXISTS citations_target ON citations(target_id);
+CREATE INDEX IF NOT EXISTS citations_key ON citations(target_key);
+CREATE INDEX IF NOT EXISTS citations_doc_no ON citations(doc_no);
+
+-- Documents cited but not in the corpus, one row per 文号 (or title).
+CREATE VIEW IF NOT EXISTS external_documents AS
+    SELECT target_key AS key, max(doc_no) AS doc_no, max(title) AS title, max(issuer) AS issuer, max(level) AS level,
+           count(*) AS citations
+    FROM citations WHERE target_id IS NULL AND kind != 'standard' GROUP BY target_key;
+
+
+-- Agencies (机关、单位) named in documents, canonical per county (data/agencies.json), with the names seen.
+CREATE TABLE IF NOT EXISTS agencies (
+    id      INTEGER PRIMARY KEY,
+    county  TEXT,
+    name    TEXT NOT NULL,              -- canonical name: 县发展改革和科学技术局
+    known   INTEGER NOT NULL,           -- 1: from the data file; 0: seen in a document only
+    UNIQUE (county, name)
+);
+CREATE TABLE IF NOT EXISTS agency_aliases (
+    agency_id INTEGER NOT NULL REFERENCES agencies(id) ON DELETE CASCADE,
+    alias     TEXT NOT NULL,            -- 县发改局, 县发科局 …
+    UNIQUE (agency_id, alias)
+);
+CREATE TABLE IF NOT EXISTS document_agencies (
+    id          INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    agency_id   INTEGER NOT NULL REFERENCES agencies(id) ON DELETE CASCADE,
+    name        TEXT NOT NULL,          -- as printed
+    role        TEXT,                   -- 牵头单位 责任单位 配合单位 成员单位 … or NULL (just named)
+    part_seq    INTEGER NOT NULL,
+    start       INTEGER NOT NULL,
+    "end"       INTEGER NOT NULL,
+    line        INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS document_agencies_document ON document_agencies(document_id);
+CREATE INDEX IF NOT EXISTS document_agencies_agency ON document_agencies(agency_id);
