@@ -50,10 +50,12 @@ class Filters:
         equal = [
             (i, v)
             for i, v in enumerate(
-                (self.county, self.issuer, self.doc_type, self.kind, self.publicity, self.gazette)
+                (self.county, self.issuer, self.doc_type, self.kind, self.publicity, self.gazette, None, self.validity)
             )
             if v not in (None, "")
         ]
+        if self.validity and self.validity not in STATUSES:
+            raise QueryError(f"有效性取值无效：{self.validity!r}（可选：{'、'.join(STATUSES)}）")
         lo = _date_bound(self.date_from, end=False) if self.date_from else None
         hi = _date_bound(self.date_to, end=True) if self.date_to else None
         if not equal and lo is None and hi is None:
