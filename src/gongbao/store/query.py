@@ -20,7 +20,7 @@ from typing import Any
 from gongbao.errors import UsageError
 from gongbao.parse.docno import parse_doc_no
 from gongbao.store.agencies import document_agencies
-from gongbao.store.links import links, status, statuses
+from gongbao.store.links import STATUSES, links, status, statuses
 from gongbao.store.segmenter import query_tokens
 
 MAX_QUERY = 200
