@@ -147,7 +147,11 @@ def test_document_text_is_escaped(tmp_path):
 
 def test_links_status_and_agencies_routes(client):
     s = client.get("/api/status/平政办发[2018]61号", params={"as_of": "2024-01-01"}).json()
-    assert s["status"] == "已废止" and s["by"]["doc_no"] == "平政办发〔2023〕39号" and s["external"]["doc_no"] == "平政办发〔2018〕61号"
+    assert (
+        s["status"] == "已废止"
+        and s["by"]["doc_no"] == "平政办发〔2023〕39号"
+        and s["external"]["doc_no"] == "平政办发〔2018〕61号"
+    )
     assert client.get("/api/status/川府发〔2020〕1号").status_code == 404
     assert client.get("/api/status/平政办发〔2023〕39号", params={"as_of": "2024-13-01"}).status_code == 400
     links = client.get("/api/links/平政办发〔2023〕44号").json()
@@ -167,7 +171,12 @@ def test_document_page_shows_links_validity_and_agencies(client):
     page = client.get(order["url"]).text
     assert 'class="banner status-已失效"' in page and "2024-05-31届满" in page
     page = client.get(f"/doc/{doc_id(client, '平政办发〔2023〕39号')}").text
-    assert "引用关系" in page and 'class="graph"' in page and "平政办发〔2018〕61号" in page and "涉及单位" in page
+    assert (
+        "引用关系" in page
+        and 'class="graph"' in page
+        and "平政办发〔2018〕61号" in page
+        and "涉及单位" in page
+    )
     agencies = client.get("/agencies", params={"county": "阳城县"}).text
     assert "县发展和改革局" in agencies
     first = client.get("/api/agencies").json()[0]

@@ -302,6 +302,8 @@ def _read_db(db: Path):
 def _run_or_exit(fn, *args):
     try:
         return fn(*args)
+    except typer.Exit:
+        raise
     except GongbaoError as exc:
         _err(str(exc))
         raise typer.Exit(exc.exit_code) from None
@@ -396,6 +398,82 @@ def agencies(
             typer.echo(
                 f"{a['county'] or ''}  {a['name']}{'' if a['known'] else '（未收录）'}  {a['documents']} 件文件{also}"
             )
+
+
+class TaskFormat(StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+    ics = "ics"
+
+
+@app.command()
+def tasks(
+    db: DbOption = Path(DEFAULT_DB),
+    agency: Annotated[str | None, typer.Option(help="单位（任意写法，如 县发改局）")] = None,
+    doc: Annotated[str | None, typer.Option(help="来源文件：文号（任意写法）、编号或标题")] = None,
+    county: Annotated[str | None, typer.Option(help="县，如 阳城县")] = None,
+    due_before: Annotated[
+        str | None, typer.Option("--due-before", help="完成时限不晚于（YYYY-MM-DD）")
+    ] = None,
+    overdue_as_of: Annotated[
+        str | None, typer.Option("--overdue-as-of", help="截至该日已到期（YYYY-MM-DD）")
+    ] = None,
+    duties: Annotated[bool, typer.Option("--duties/--no-duties", help="是否包括成员单位职责")] = True,
+    by_agency: Annotated[bool, typer.Option("--by-agency", help="XLSX：每个牵头单位一张工作表")] = False,
+    format: Annotated[
+        TaskFormat, typer.Option("--format", "-f", help="输出格式：text、json、csv、xlsx、ics")
+    ] = TaskFormat.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件（xlsx 必须指定）")] = None,
+) -> None:
+    """督办台账：从文件中提取的任务、牵头与配合单位、完成时限、周期要求和目标，可导出 Excel 与日历。"""
+    from gongbao.store.tasks import list_tasks
+    from gongbao.tasks import export
+
+    kinds = ("task", "duty", "target") if duties else ("task", "target")
+    rows = _run_or_exit(
+        lambda: list_tasks(
+            _read_db(db),
+            agency=agency,
+            doc=doc,
+            county=county,
+            due_before=due_before,
+            overdue_as_of=overdue_as_of,
+            kinds=kinds,
+        )
+    )
+    if format is TaskFormat.text and output is None:
+        for n, t in enumerate(rows, 1):
+            when = (
+                t["deadline"]
+                or (t["schedule"] or {}).get("description")
+                or t["deadline_text"]
+                or "无明确时限"
+            )
+            units = "、".join(t["lead_units"]) or "未注明单位"
+            typer.echo(
+                f"{n:>3}. [{t['state']}] {when}  {units}\n     {t['doc_no'] or '无文号'} {t['clause']}  {t['text'][:70]}"
+            )
+        typer.echo(f"共 {len(rows)} 项。")
+        return
+    if format is TaskFormat.xlsx and output is None:
+        _err("XLSX 是二进制文件，请用 --output 指定文件名，如 --output 督办台账.xlsx")
+        raise typer.Exit(2)
+    data = {
+        TaskFormat.json: lambda: json.dumps(rows, ensure_ascii=False, indent=2).encode("utf-8"),
+        TaskFormat.csv: lambda: export.to_csv(rows),
+        TaskFormat.xlsx: lambda: export.to_xlsx(rows, by_agency=by_agency),
+        TaskFormat.ics: lambda: export.to_ics(rows),
+        TaskFormat.text: lambda: "\n".join(
+            f"{t['doc_no'] or ''}\t{t['clause']}\t{t['text']}" for t in rows
+        ).encode("utf-8"),
+    }[format]()
+    if output:
+        output.write_bytes(data)
+        typer.echo(f"已写入 {output}（{len(rows)} 项）", err=True)
+    else:
+        sys.stdout.buffer.write(data)
 
 
 @app.command()

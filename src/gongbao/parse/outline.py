@@ -121,6 +121,7 @@ class _Builder:
         self.last_fixed: dict[str, int] = {}
         self.preamble: OutlineNode | None = None
         self.ids: dict[str, int] = {}
+        self.last_any: dict[str, int] = {}  # last number of each style anywhere in the text
 
     def run(self) -> list[OutlineNode]:
         for line in self.lines:
@@ -163,7 +164,9 @@ class _Builder:
         last = next((pm for pm, _ in reversed(self.stack) if pm.style == m.style), None)
         if last is not None:
             return last.number - 1 <= m.number <= last.number + 3 or m.number == 1
-        return m.number <= 2
+        # a new list starts at 1, or a list numbered through several headings continues ("3." … "（一）" "4.")
+        previous = self.last_any.get(m.style)
+        return m.number <= 2 or (previous is not None and previous < m.number <= previous + 3)
 
     # -- tree building ------------------------------------------------------------------------------
 
@@ -191,6 +194,7 @@ class _Builder:
 
     def _push(self, m: Marker, line: Line) -> None:
         self._pop_for(m)
+        self.last_any[m.style] = m.number
         if m.style in _FIXED_RANK:
             self.last_fixed[m.style] = m.number
             if m.style in ("编", "章"):  # 节 restart in each chapter; 条 run through the whole text

@@ -27,7 +27,9 @@ from gongbao.serve.graph import neighbourhood
 from gongbao.store import agencies as A
 from gongbao.store import links as L
 from gongbao.store import query as Q
+from gongbao.store import tasks as T
 from gongbao.store.db import connect
+from gongbao.tasks import export as X
 
 _HERE = resources.files("gongbao.serve")
 FILTER_NAMES = (
@@ -56,6 +58,22 @@ FACET_TITLES = {
 class NotFound(HTTPException):
     def __init__(self, what: str):
         super().__init__(status_code=404, detail=f"未找到{what}")
+
+
+def timeline(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Tasks grouped for a deadline timeline: by month of their deadline, then recurring, then the rest."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for t in sorted(
+        rows, key=lambda t: (t["deadline"] is None or t["deadline_kind"] == "horizon", t["deadline"] or "")
+    ):
+        if t["deadline"] and t["deadline_kind"] != "horizon":
+            key = f"{t['deadline'][:4]}年{int(t['deadline'][5:7])}月"
+        elif t["schedule"]:
+            key = "周期性任务"
+        else:
+            key = "无明确时限"
+        groups.setdefault(key, []).append(t)
+    return list(groups.items())
 
 
 def create_app(db_path: str | Path) -> FastAPI:
@@ -193,6 +211,57 @@ def create_app(db_path: str | Path) -> FastAPI:
             raise NotFound(f"机关单位 {agency_id}")
         return agency
 
+    def task_rows(conn, params: dict[str, Any]) -> list[dict[str, Any]]:
+        kinds = tuple(
+            k
+            for k in (params.get("kind") or "task,duty,target").split(",")
+            if k in ("task", "duty", "target")
+        )
+        return T.list_tasks(
+            conn,
+            agency=params.get("agency") or None,
+            doc=params.get("doc") or None,
+            county=params.get("county") or None,
+            due_before=params.get("due_before") or None,
+            overdue_as_of=params.get("overdue_as_of") or None,
+            kinds=kinds or ("task",),
+        )
+
+    @api.get("/tasks", summary="督办台账：任务、单位、时限（可按单位、文件、县、日期筛选）")
+    def api_tasks(
+        request: Request,
+        agency: Annotated[str | None, Query(description="单位，任意写法")] = None,
+        doc: Annotated[str | None, Query(description="文号、编号或标题")] = None,
+        county: str | None = None,
+        due_before: Annotated[str | None, Query(description="YYYY-MM-DD")] = None,
+        overdue_as_of: Annotated[str | None, Query(description="YYYY-MM-DD")] = None,
+        kind: Annotated[str | None, Query(description="task,duty,target（逗号分隔）")] = None,
+    ) -> list[dict[str, Any]]:
+        with db() as conn:
+            return task_rows(conn, dict(request.query_params))
+
+    @api.get("/tasks.{fmt}", summary="督办台账导出：xlsx、csv、ics", response_class=Response)
+    def api_tasks_export(request: Request, fmt: str) -> Response:
+        if fmt not in ("xlsx", "csv", "ics"):
+            raise NotFound(f"导出格式 {fmt}（可用 xlsx、csv、ics）")
+        with db() as conn:
+            rows = task_rows(conn, dict(request.query_params))
+        body, media = {
+            "xlsx": (
+                lambda: X.to_xlsx(rows, by_agency=request.query_params.get("by_agency") == "1"),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            "csv": (lambda: X.to_csv(rows), "text/csv; charset=utf-8"),
+            "ics": (lambda: X.to_ics(rows), "text/calendar; charset=utf-8"),
+        }[fmt]
+        return Response(
+            body(),
+            media_type=media,
+            headers={
+                "Content-Disposition": f"attachment; filename*=UTF-8''%E7%9D%A3%E5%8A%9E%E5%8F%B0%E8%B4%A6.{fmt}"
+            },
+        )
+
     @api.get("/gazettes", summary="公报期次列表")
     def api_gazettes() -> list[dict[str, Any]]:
         with db() as conn:
@@ -288,6 +357,20 @@ def create_app(db_path: str | Path) -> FastAPI:
             raise NotFound(f"原文 {source_id}")
         return page(request, "source.html", src=lines, hl_from=start, hl_to=end or start)
 
+    @app.get("/tasks", response_class=HTMLResponse, include_in_schema=False)
+    def tasks_page(request: Request) -> HTMLResponse:
+        params = dict(request.query_params)
+        with db() as conn:
+            rows = task_rows(conn, {**params, "kind": params.get("kind") or "task,target"})
+            counties = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT DISTINCT county FROM documents WHERE county IS NOT NULL ORDER BY county"
+                )
+            ]
+        return page(request, "tasks.html", groups=timeline(rows), total=len(rows), params=params, counties=counties,
+                    export=urlencode({k: v for k, v in params.items() if v}))  # fmt: skip
+
     @app.get("/agencies", response_class=HTMLResponse, include_in_schema=False)
     def agencies_page(request: Request, county: str | None = None) -> HTMLResponse:
         with db() as conn:
@@ -305,7 +388,9 @@ def create_app(db_path: str | Path) -> FastAPI:
             agency = A.get_agency(conn, agency_id)
         if agency is None:
             raise NotFound(f"机关单位 {agency_id}")
-        return page(request, "agency.html", agency=agency)
+        with db() as conn:
+            rows = T.list_tasks(conn, agency=agency["name"], county=agency["county"])
+        return page(request, "agency.html", agency=agency, groups=timeline(rows), tasks_total=len(rows))
 
     @app.get("/issuers", response_class=HTMLResponse, include_in_schema=False)
     def issuers_page(request: Request) -> HTMLResponse:

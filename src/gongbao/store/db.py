@@ -8,7 +8,7 @@ from pathlib import Path
 
 from gongbao.errors import InputError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 DEFAULT_DB = "gongbao.db"
 
 

@@ -27,6 +27,7 @@ from gongbao.parse.models import Document, OutlineNode
 from gongbao.store.agencies import save_agencies
 from gongbao.store.links import document_keys, resolve, save_citations
 from gongbao.store.segmenter import index_tokens
+from gongbao.store.tasks import save_tasks
 from gongbao.text.decode import decode_bytes
 from gongbao.text.repair import repair
 
@@ -108,9 +109,9 @@ def ingest_text(
             ]
             for doc_id, d in zip(doc_ids, result.documents, strict=True):
                 save_citations(conn, doc_id, d)
-                save_agencies(
-                    conn, doc_id, d, county_of(result.gazette.name if result.gazette else None, d.issuer)
-                )
+                county = county_of(result.gazette.name if result.gazette else None, d.issuer)
+                save_agencies(conn, doc_id, d, county)
+                save_tasks(conn, doc_id, d, county)
             resolve(conn)
             _slow_for_tests(len(doc_ids))
             if gazette_id is not None:

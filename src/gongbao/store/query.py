@@ -50,7 +50,16 @@ class Filters:
         equal = [
             (i, v)
             for i, v in enumerate(
-                (self.county, self.issuer, self.doc_type, self.kind, self.publicity, self.gazette, None, self.validity)
+                (
+                    self.county,
+                    self.issuer,
+                    self.doc_type,
+                    self.kind,
+                    self.publicity,
+                    self.gazette,
+                    None,
+                    self.validity,
+                )
             )
             if v not in (None, "")
         ]

@@ -233,3 +233,36 @@ CREATE TABLE IF NOT EXISTS document_agencies (
 );
 CREATE INDEX IF NOT EXISTS document_agencies_document ON document_agencies(document_id);
 CREATE INDEX IF NOT EXISTS document_agencies_agency ON document_agencies(agency_id);
+
+-- The task ledger (督办台账): work assigned by the documents (see gongbao.tasks.extract).
+CREATE TABLE IF NOT EXISTS tasks (
+    id              INTEGER PRIMARY KEY,
+    document_id     INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    seq             INTEGER NOT NULL,
+    kind            TEXT NOT NULL,      -- task | duty | target
+    clause          TEXT NOT NULL,      -- 三、 （一） 4.
+    node_key        TEXT NOT NULL,      -- outline id: p3/pp1/n4
+    part_seq        INTEGER NOT NULL,
+    text            TEXT NOT NULL,
+    lead_units      TEXT NOT NULL,      -- JSON list (canonical names where known)
+    support_units   TEXT NOT NULL,      -- JSON list
+    units_printed   TEXT NOT NULL,      -- JSON list, as in the text
+    inherited_units INTEGER NOT NULL,   -- 1: units taken from the heading above
+    deadline        TEXT,               -- ISO date
+    deadline_text   TEXT,
+    deadline_kind   TEXT,               -- absolute | relative | event | phase | horizon
+    deadline_note   TEXT,
+    schedule        TEXT,               -- JSON {text, rrule, description}
+    target          TEXT,               -- JSON {text, year, value, unit}
+    line_start      INTEGER NOT NULL,
+    line_end        INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tasks_document ON tasks(document_id);
+CREATE INDEX IF NOT EXISTS tasks_deadline ON tasks(deadline);
+CREATE TABLE IF NOT EXISTS task_units (
+    task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+    unit    TEXT NOT NULL,
+    role    TEXT NOT NULL                -- lead | support
+);
+CREATE INDEX IF NOT EXISTS task_units_unit ON task_units(unit);
+CREATE INDEX IF NOT EXISTS task_units_task ON task_units(task_id);
