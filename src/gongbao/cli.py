@@ -476,6 +476,201 @@ def tasks(
         sys.stdout.buffer.write(data)
 
 
+rules_app = typer.Typer(
+    help="政策计算规则：列出、查看、测试规则书。", no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]}
+)
+app.add_typer(rules_app, name="rules")
+
+
+@rules_app.command("list")
+def rules_list() -> None:
+    """列出全部计算规则：编号、名称、来源文件。"""
+    from gongbao.rules.book import bundled_rules
+
+    rules = _run_or_exit(bundled_rules)
+    for r in rules.values():
+        typer.echo(f"{r.id:<36} {r.title}  〔{r.doc_no}〕")
+    typer.echo(f"共 {len(rules)} 条规则。")
+
+
+@rules_app.command("show")
+def rules_show(
+    rule: Annotated[str, typer.Argument(help="规则编号（gongbao rules list 查看）")],
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+) -> None:
+    """查看一条规则：输入项、结果、资格条件、参数及其出处、原文歧义。"""
+    from gongbao.rules.book import get_rule
+
+    r = _run_or_exit(get_rule, rule).to_dict()
+    if as_json:
+        typer.echo(json.dumps(r, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"{r['title']}（{r['id']}）\n来源：{r['document']['doc_no']}《{r['document']['title']}》")
+    if r["summary"]:
+        typer.echo(r["summary"])
+    if r["effective"]:
+        typer.echo(f"有效期：{r['effective']['text']}")
+    typer.echo("\n输入：")
+    for i in r["inputs"]:
+        allowed = "、".join(i["values"]) if i["values"] else (i["unit"] or i["type"])
+        typer.echo(f"  {i['name']:<20} {i['label']}（{allowed}）" + ("" if i["required"] else f" 默认 {i['default']}"))
+    typer.echo("结果：")
+    for o in r["outputs"]:
+        typer.echo(f"  {o['name']:<20} {o['label']} {o['unit']}  〔{o['source']['clause']}〕")
+    for title, items in (("资格条件", r["eligibility"]), ("参数", r["parameters"])):
+        if items:
+            typer.echo(f"{title}：")
+            for c in items:
+                value = f" = {c['value']}" if "value" in c else ""
+                typer.echo(f"  {c['label']}{value}  〔{c['source']['clause']}〕")
+    for a in r["ambiguities"]:
+        typer.echo(f"原文歧义（{a['source']['clause']}）：{a['problem']}\n  采用：{a['reading']}")
+
+
+@rules_app.command("test")
+def rules_test(
+    files: Annotated[list[Path] | None, typer.Argument(help="规则书 YAML（默认：全部内置规则书）")] = None,
+    db: Annotated[
+        Path | None, typer.Option(help="核对出处用的数据库（默认 gongbao.db，若存在）")
+    ] = None,
+) -> None:
+    """运行规则书中的测试用例，并在数据库中核对每条出处的条款与引文。"""
+    from gongbao.rules.book import bundled_paths, load_rules
+    from gongbao.rules.check import run_tests, verify_sources
+
+    rules = _run_or_exit(load_rules, files or bundled_paths())
+    total, failures = 0, []
+    for r in rules.values():
+        n, f = run_tests(r)
+        total += n
+        failures += [str(x) for x in f]
+    db = db or (Path(DEFAULT_DB) if Path(DEFAULT_DB).exists() else None)
+    checked = ""
+    if db is not None:
+        conn = _read_db(db)
+        problems = [p for r in rules.values() for p in verify_sources(r, conn)]
+        failures += problems
+        checked = f"；出处已在 {db} 中核对"
+    else:
+        checked = "；未核对出处（没有数据库，先运行 gongbao ingest）"
+    for f in failures:
+        typer.echo(f"✗ {f}", err=True)
+    typer.echo(f"{len(rules)} 条规则，{total} 个用例，{len(failures)} 个问题{checked}。")
+    if failures:
+        raise typer.Exit(1)
+
+
+@rules_app.command("docs")
+def rules_docs() -> None:
+    """生成 docs/rules.md（每条规则的输入、结果与出处）。"""
+    from gongbao.rules.book import bundled_rules
+    from gongbao.rules.docs import render_markdown
+
+    sys.stdout.write(render_markdown(_run_or_exit(bundled_rules)))
+
+
+def _case(input_file: Path | None, sets: list[str]) -> dict:
+    case: dict = {}
+    if input_file is not None:
+        data = sys.stdin.buffer.read() if str(input_file) == "-" else None
+        if data is None:
+            if not input_file.exists():
+                raise InputError("文件不存在 (no such file)", str(input_file))
+            data = input_file.read_bytes()
+        from gongbao.text.decode import decode_bytes
+
+        text, _ = decode_bytes(data, str(input_file))
+        try:
+            case = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"不是有效的 JSON：{exc.msg}（第 {exc.lineno} 行）", str(input_file)) from None
+        if not isinstance(case, dict):
+            raise InputError("JSON 应为对象，如 {\"age\": 80}", str(input_file))
+    for item in sets:
+        key, eq, value = item.partition("=")
+        if not eq or not key.strip():
+            raise GongbaoError(f"--set 的写法是 名称=值，收到「{item}」")
+        case[key.strip()] = value.strip()
+    return case
+
+
+def _print_result(res: dict) -> None:
+    doc = res["document"]
+    typer.echo(f"{res['title']}（{doc['doc_no']}《{doc['title']}》）")
+    typer.echo("结论：" + ("符合条件" if res["eligible"] else "不符合条件"))
+    for c in res["failed"]:
+        typer.echo(f"  ✗ {c['label']}：{c['detail']}  〔{c['source']['doc_no']} {c['source']['clause']}〕")
+    if res["eligible"]:
+        for o in res["outputs"].values():
+            typer.echo(f"  {o['label']}：{o['text']}")
+            for part, v in (o.get("split") or {}).items():
+                typer.echo(f"    其中 {part}：{v}")
+        typer.echo("计算过程：")
+        for n, s in enumerate(res["steps"], 1):
+            src = s["source"]
+            typer.echo(f"  {n}. {s['text']}" + (f"  〔{src['doc_no']} {src['clause']}〕" if src else ""))
+    for a in res["ambiguities"]:
+        typer.echo(f"注意：原文存在歧义（{a['source']['clause']}）：{a['problem']} 本结果采用：{a['reading']}")
+    for note in res["notes"]:
+        typer.echo(f"说明：{note}")
+
+
+@app.command()
+def calc(
+    rule: Annotated[str, typer.Argument(help="规则编号（gongbao rules list 查看）")],
+    input_file: Annotated[Path | None, typer.Option("--input", "-i", help="JSON 输入文件，- 表示标准输入")] = None,
+    sets: Annotated[list[str] | None, typer.Option("--set", "-s", help="输入项 名称=值，可重复")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="申请日期（YYYY-MM-DD），核对有效期")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    batch: Annotated[Path | None, typer.Option("--batch", help="批量计算：CSV 或 XLSX 表格，每行一个对象")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="批量结果写入的 CSV 或 XLSX")] = None,
+) -> None:
+    """按政策规则计算：是否符合条件、金额，以及逐条引用原文条款的计算过程。"""
+    import datetime as dt
+
+    from gongbao.rules.book import get_rule
+
+    r = _run_or_exit(get_rule, rule)
+    if batch is not None:
+        _calc_batch(r, batch, output)
+        return
+    when = None
+    if as_of:
+        try:
+            when = dt.date.fromisoformat(as_of)
+        except ValueError:
+            _err(f"--as-of 应为 YYYY-MM-DD，收到「{as_of}」")
+            raise typer.Exit(2) from None
+    case = _run_or_exit(_case, input_file, sets or [])
+    res = _run_or_exit(r.evaluate, case, when)
+    if as_json:
+        typer.echo(json.dumps(res, ensure_ascii=False, indent=2))
+    else:
+        _print_result(res)
+
+
+def _calc_batch(rule, batch: Path, output: Path | None) -> None:
+    from rich.progress import track
+
+    from gongbao.rules.batch import BatchSummary, evaluate_rows, read_table, result_columns, write_table
+
+    if output is None:
+        _err("批量计算需要 --output 指定结果文件（.csv 或 .xlsx）")
+        raise typer.Exit(2)
+    header, rows = _run_or_exit(read_table, batch)
+    summary = BatchSummary()
+    results = evaluate_rows(rule, header, rows, summary)
+    if len(rows) > 5000:
+        results = track(results, total=len(rows), description="计算中…", console=None, transient=True)
+    write_table(output, header + result_columns(rule), results)
+    typer.echo(
+        f"已写入 {output}：{summary.rows} 行，符合条件 {summary.eligible} 行，输入有误 {summary.refused} 行。",
+        err=True,
+    )
+    if summary.refused:
+        raise typer.Exit(1)
+
+
 @app.command()
 def serve(
     db: DbOption = Path(DEFAULT_DB),
