@@ -35,10 +35,11 @@ run: install
 test: install browser
 	$(VENV)/bin/pytest
 
-## bench: parse and search benchmarks against baselines measured in the same run
+## bench: parse, search and calculator benchmarks against baselines measured in the same run
 bench: install
 	$(PY) bench/parse.py
 	$(PY) bench/search.py
+	$(PY) bench/calc.py
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench

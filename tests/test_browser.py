@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -96,3 +97,25 @@ def test_raw_lines_page_highlights_the_document(server, page):
     page.locator("li.hit .hit-title").first.click()
     page.locator("dl.meta a", has_text="第 10861").click()
     expect(page.locator("pre.raw .hl").first).to_contain_text("平顺县人民政府封山禁火令")
+
+
+def test_calculator_form_computes_and_cites_the_clause(server, page):
+    page.goto(server + "/rules")
+    page.get_by_role("link", name="无劳动能力人员生活补助").click()
+    page.get_by_label("年龄（周岁）").fill("80")
+    page.get_by_label("脱贫户").select_option("是")
+    page.get_by_role("button", name="计算").click()
+    expect(page.locator("section.result h2")).to_contain_text("符合条件")
+    expect(page.locator("table.amounts")).to_contain_text("1,200 元")
+    cite = page.locator("ol.steps a.cite", has_text="一、 4、").first
+    cite.click()
+    expect(page).to_have_url(re.compile(r"/doc/\d+#n-"))
+    anchor = page.url.split("#")[1]
+    expect(page.locator(f"[id='{anchor}']")).to_contain_text("每人每月发放100元")
+
+
+def test_calculator_form_lists_every_input_problem(server, page):
+    page.goto(server + "/rules/pingshun-living-allowance?calc=1&age=abc&months=13")
+    problems = page.locator("section.problems li")
+    expect(problems).to_have_count(2)
+    expect(problems.first).to_contain_text("年龄（周岁）")

@@ -477,7 +477,9 @@ def tasks(
 
 
 rules_app = typer.Typer(
-    help="政策计算规则：列出、查看、测试规则书。", no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]}
+    help="政策计算规则：列出、查看、测试规则书。",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(rules_app, name="rules")
 
@@ -513,7 +515,10 @@ def rules_show(
     typer.echo("\n输入：")
     for i in r["inputs"]:
         allowed = "、".join(i["values"]) if i["values"] else (i["unit"] or i["type"])
-        typer.echo(f"  {i['name']:<20} {i['label']}（{allowed}）" + ("" if i["required"] else f" 默认 {i['default']}"))
+        typer.echo(
+            f"  {i['name']:<20} {i['label']}（{allowed}）"
+            + ("" if i["required"] else f" 默认 {i['default']}")
+        )
     typer.echo("结果：")
     for o in r["outputs"]:
         typer.echo(f"  {o['name']:<20} {o['label']} {o['unit']}  〔{o['source']['clause']}〕")
@@ -530,9 +535,7 @@ def rules_show(
 @rules_app.command("test")
 def rules_test(
     files: Annotated[list[Path] | None, typer.Argument(help="规则书 YAML（默认：全部内置规则书）")] = None,
-    db: Annotated[
-        Path | None, typer.Option(help="核对出处用的数据库（默认 gongbao.db，若存在）")
-    ] = None,
+    db: Annotated[Path | None, typer.Option(help="核对出处用的数据库（默认 gongbao.db，若存在）")] = None,
 ) -> None:
     """运行规则书中的测试用例，并在数据库中核对每条出处的条款与引文。"""
     from gongbao.rules.book import bundled_paths, load_rules
@@ -585,7 +588,7 @@ def _case(input_file: Path | None, sets: list[str]) -> dict:
         except json.JSONDecodeError as exc:
             raise InputError(f"不是有效的 JSON：{exc.msg}（第 {exc.lineno} 行）", str(input_file)) from None
         if not isinstance(case, dict):
-            raise InputError("JSON 应为对象，如 {\"age\": 80}", str(input_file))
+            raise InputError('JSON 应为对象，如 {"age": 80}', str(input_file))
     for item in sets:
         key, eq, value = item.partition("=")
         if not eq or not key.strip():
@@ -610,7 +613,9 @@ def _print_result(res: dict) -> None:
             src = s["source"]
             typer.echo(f"  {n}. {s['text']}" + (f"  〔{src['doc_no']} {src['clause']}〕" if src else ""))
     for a in res["ambiguities"]:
-        typer.echo(f"注意：原文存在歧义（{a['source']['clause']}）：{a['problem']} 本结果采用：{a['reading']}")
+        typer.echo(
+            f"注意：原文存在歧义（{a['source']['clause']}）：{a['problem']} 本结果采用：{a['reading']}"
+        )
     for note in res["notes"]:
         typer.echo(f"说明：{note}")
 
@@ -618,11 +623,15 @@ def _print_result(res: dict) -> None:
 @app.command()
 def calc(
     rule: Annotated[str, typer.Argument(help="规则编号（gongbao rules list 查看）")],
-    input_file: Annotated[Path | None, typer.Option("--input", "-i", help="JSON 输入文件，- 表示标准输入")] = None,
+    input_file: Annotated[
+        Path | None, typer.Option("--input", "-i", help="JSON 输入文件，- 表示标准输入")
+    ] = None,
     sets: Annotated[list[str] | None, typer.Option("--set", "-s", help="输入项 名称=值，可重复")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="申请日期（YYYY-MM-DD），核对有效期")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
-    batch: Annotated[Path | None, typer.Option("--batch", help="批量计算：CSV 或 XLSX 表格，每行一个对象")] = None,
+    batch: Annotated[
+        Path | None, typer.Option("--batch", help="批量计算：CSV 或 XLSX 表格，每行一个对象")
+    ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="批量结果写入的 CSV 或 XLSX")] = None,
 ) -> None:
     """按政策规则计算：是否符合条件、金额，以及逐条引用原文条款的计算过程。"""

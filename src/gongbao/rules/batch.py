@@ -57,12 +57,16 @@ def evaluate_rows(
     rule: Rule, header: list[str], rows: Iterable[dict[str, Any]], summary: BatchSummary
 ) -> Iterator[dict[str, Any]]:
     """Each row with its result columns added (fast path, no explanations)."""
-    known = {name for name in rule.inputs} | {s.label for s in rule.inputs.values()}
-    used = [h for h in header if h in known]
+    names, _ = rule.names_of(header)  # other columns are carried through untouched
+    pairs = list(names.items())
+    columns = {
+        key: _column(rule, key)
+        for o in rule.outputs.values()
+        for key in (o.name, *(f"{o.name}.{p}" for p in o.split))
+    }
     for row in rows:
         summary.rows += 1
-        given = {h: row.get(h) for h in used}
-        env, problems = rule.coerce(given)
+        env, problems = rule.coerce_named({name: row.get(h) for h, name in pairs})
         out = dict(row)
         if problems:
             summary.refused += 1
@@ -74,7 +78,7 @@ def evaluate_rows(
         failed = "" if eligible else "、".join(c.label for c in rule.eligibility if not c.test.value(env))
         out.update({"是否符合": "是" if eligible else "否", "未通过条件": failed, "输入问题": ""})
         for key, v in amounts.items():
-            out[_column(rule, key)] = v if isinstance(v, bool) else as_json_number(v)
+            out[columns[key]] = v if isinstance(v, bool) else as_json_number(v)
         yield out
 
 

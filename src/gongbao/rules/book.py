@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -31,7 +31,7 @@ INPUT_TYPES = {
     "enum": "选项",
 }
 TRUE = {"true", "是", "yes", "y", "1", "有", "√"}
-FALSE = {"false", "否", "no", "n", "0", "无", "×", ""}
+FALSE = {"false", "否", "no", "n", "0", "无", "×"}
 
 
 class RulebookError(GongbaoError):
@@ -93,6 +93,11 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _seq)
 # the compiled model
 
 
+def _zero(v: Any) -> Any:
+    """What an ineligible case gets instead of ``v``: 0, or 否 for a yes/no output."""
+    return False if isinstance(v, bool) else E.ZERO
+
+
 def _json(v: Any) -> Any:
     return as_json_number(v) if isinstance(v, Decimal) and not isinstance(v, bool) else v
 
@@ -118,43 +123,58 @@ class InputSpec:
             return "选项：" + "、".join(self.values)
         return INPUT_TYPES[self.type] if self.type != "number" or not self.unit else f"数值（{self.unit}）"
 
+    def __post_init__(self) -> None:
+        if self.type == "boolean":
+            self._options: dict[Any, Any] = {True: True, False: False}
+            self._options |= {t: True for t in TRUE} | {f: False for f in FALSE}
+        else:
+            self._options = {v: v for v in self.values}
+
     def coerce(self, raw: Any) -> tuple[Any, str | None]:
         """The typed value, or None and a Chinese problem description."""
-        name = f"「{self.label}」({self.name})"
-        if self.type == "boolean":
-            if isinstance(raw, bool):
-                return raw, None
-            text = str(raw).strip().lower()
-            if text in TRUE:
-                return True, None
-            if text in FALSE:
-                return False, None
-            return None, f"{name}应为 是/否，收到「{raw}」"
-        if self.type == "enum":
-            text = str(raw).strip()
-            if text in self.values:
-                return text, None
-            return None, f"{name}只能是：{'、'.join(self.values)}，收到「{raw}」"
+        if self._options:
+            try:  # exact option text: the common case in batch mode
+                v = self._options.get(raw)
+            except TypeError:  # unhashable
+                v = None
+            if v is not None:
+                return v, None
+            key = raw if isinstance(raw, bool) else str(raw).strip()
+            v = self._options.get(key if self.type == "enum" or isinstance(key, bool) else key.lower())
+            if v is not None:
+                return v, None
+            if self.type == "boolean":
+                return None, f"{self.title}应为 是/否，收到「{raw}」"
+            return None, f"{self.title}只能是：{'、'.join(self.values)}，收到「{raw}」"
         if isinstance(raw, bool):
-            return None, f"{name}应为{self.describe_type()}，收到「{raw}」"
-        try:
-            q = parse_quantity(raw)
-        except ValueError:
-            return None, f"{name}应为{self.describe_type()}，收到「{raw}」"
-        if q.unit not in ("", self.unit):
-            return None, f"{name}的单位应为{self.unit or '无单位'}，收到「{raw}」"
-        v = q.value
+            return None, f"{self.title}应为{self.describe_type()}，收到「{raw}」"
+        try:  # plain numbers first: the common case in batch mode
+            v = Decimal(raw if isinstance(raw, str) else str(raw))
+            if not v.is_finite():
+                raise InvalidOperation
+        except (InvalidOperation, ValueError, TypeError):
+            try:
+                q = parse_quantity(raw)
+            except ValueError:
+                return None, f"{self.title}应为{self.describe_type()}，收到「{raw}」"
+            if q.unit not in ("", self.unit):
+                return None, f"{self.title}的单位应为{self.unit or '无单位'}，收到「{raw}」"
+            v = q.value
         if self.type == "integer" and v != v.to_integral_value():
-            return None, f"{name}应为整数，收到「{raw}」"
+            return None, f"{self.title}应为整数，收到「{raw}」"
         if self.minimum is not None and v < self.minimum:
             return None, (
-                f"{name}不能为负数，收到「{raw}」"
+                f"{self.title}不能为负数，收到「{raw}」"
                 if self.minimum == 0
-                else f"{name}不能小于 {fmt(self.minimum, self.unit)}，收到「{raw}」"
+                else f"{self.title}不能小于 {fmt(self.minimum, self.unit)}，收到「{raw}」"
             )
         if self.maximum is not None and v > self.maximum:
-            return None, f"{name}不能大于 {fmt(self.maximum, self.unit)}，收到「{raw}」"
+            return None, f"{self.title}不能大于 {fmt(self.maximum, self.unit)}，收到「{raw}」"
         return v, None
+
+    @property
+    def title(self) -> str:
+        return f"「{self.label}」({self.name})"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -186,6 +206,7 @@ class Condition:
     label: str
     test: E.Node
     source: E.Source
+    ambiguity: str | None = None
 
 
 @dataclass
@@ -197,6 +218,7 @@ class Output:
     source: E.Source
     split: dict[str, Decimal] = field(default_factory=dict)
     split_source: E.Source | None = None
+    split_ambiguity: str | None = None
     note: str = ""
 
 
@@ -208,7 +230,12 @@ class Ambiguity:
     source: E.Source
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "problem": self.problem, "reading": self.reading, "source": self.source.to_dict()}
+        return {
+            "id": self.id,
+            "problem": self.problem,
+            "reading": self.reading,
+            "source": self.source.to_dict(),
+        }
 
 
 @dataclass
@@ -247,26 +274,39 @@ class Rule:
     def __post_init__(self) -> None:
         self._by_label = {spec.label: name for name, spec in self.inputs.items()}
         self._env = {name: p.quantity.value for name, p in self.parameters.items()}
+        self._fast = E.Codegen().function(
+            [(name, o.node.arg) for name, o in self.outputs.items()], [c.test for c in self.eligibility]
+        )
 
     # ---------------------------------------------------------------------------------------------
     # inputs
 
-    def coerce(self, raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
-        """Typed inputs (by name; Chinese labels accepted as keys) and the list of problems."""
-        env: dict[str, Any] = {}
-        problems: list[str] = []
-        given: dict[str, Any] = {}
-        for key, value in raw.items():
+    def names_of(self, keys: Iterable[Any]) -> tuple[dict[Any, str], list[str]]:
+        """Input names for the given keys (names or Chinese labels), and a problem per unknown key."""
+        names, problems = {}, []
+        for key in keys:
             name = key if key in self.inputs else self._by_label.get(str(key).strip())
             if name is None:
                 problems.append(f"未知输入项「{key}」（可用：{'、'.join(self.inputs)}）")
             else:
-                given[name] = value
+                names[key] = name
+        return names, problems
+
+    def coerce(self, raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+        """Typed inputs (by name; Chinese labels accepted as keys) and the list of problems."""
+        names, problems = self.names_of(raw)
+        env, more = self.coerce_named({name: raw[key] for key, name in names.items()})
+        return env, problems + more
+
+    def coerce_named(self, given: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+        """Typed inputs from values keyed by input name; missing inputs take their defaults."""
+        env: dict[str, Any] = {}
+        problems: list[str] = []
         for name, spec in self.inputs.items():
             value = given.get(name)
-            if value is None or (isinstance(value, str) and not value.strip() and spec.type != "boolean"):
+            if value is None or value == "" or (isinstance(value, str) and not value.strip()):
                 if spec.required:
-                    problems.append(f"缺少「{spec.label}」({name})：{spec.describe_type()}")
+                    problems.append(f"缺少{spec.title}：{spec.describe_type()}")
                     continue
                 value = spec.default
             typed, problem = spec.coerce(value)
@@ -288,12 +328,10 @@ class Rule:
     def fast(self, env: dict[str, Any]) -> tuple[bool, dict[str, Decimal]]:
         """Eligibility and amounts for already-typed inputs, without explanations (batch mode)."""
         env.update(self._env)
-        for name, o in self.outputs.items():
-            env[name] = o.node.value(env)
-        eligible = all(c.test.value(env) for c in self.eligibility)
+        eligible = self._fast(env)
         out: dict[str, Decimal] = {}
         for name, o in self.outputs.items():
-            v = out[name] = env[name] if eligible else E.ZERO
+            v = out[name] = env[name] if eligible else _zero(env[name])
             for part, share in o.split.items():
                 out[f"{name}.{part}"] = v * share
         return eligible, out
@@ -309,8 +347,15 @@ class Rule:
         checks = []
         for c in self.eligibility:
             ok, desc = c.test.explain(env, ctx)
+            ctx.touch(c.ambiguity)
             checks.append(
-                {"id": c.id, "label": c.label, "passed": bool(ok), "detail": desc, "source": c.source.to_dict()}
+                {
+                    "id": c.id,
+                    "label": c.label,
+                    "passed": bool(ok),
+                    "detail": desc,
+                    "source": c.source.to_dict(),
+                }
             )
         notes = list(self.notes)
         if self.effective:
@@ -333,14 +378,23 @@ class Rule:
         eligible = all(c["passed"] for c in checks)
         outputs: dict[str, Any] = {}
         for name, o in self.outputs.items():
-            v = env[name] if eligible else (False if isinstance(env[name], bool) else E.ZERO)
-            item: dict[str, Any] = {"label": o.label, "value": _json(v), "unit": o.unit, "text": fmt(v, o.unit)}
+            v = env[name] if eligible else _zero(env[name])
+            item: dict[str, Any] = {
+                "label": o.label,
+                "value": _json(v),
+                "unit": o.unit,
+                "text": fmt(v, o.unit),
+            }
             if o.split:
+                ctx.touch(o.split_ambiguity)
                 item["split"] = {part: as_json_number(v * share) for part, share in o.split.items()}
                 if eligible:
                     ctx.step(
                         f"{o.label}分担："
-                        + "，".join(f"{part}承担 {fmt(share, '%')} 即 {fmt(v * share, o.unit)}" for part, share in o.split.items()),
+                        + "，".join(
+                            f"{part}承担 {fmt(share, '%')} 即 {fmt(v * share, o.unit)}"
+                            for part, share in o.split.items()
+                        ),
                         o.split_source,
                     )
             outputs[name] = item
@@ -378,7 +432,9 @@ class Rule:
                 }
                 for o in self.outputs.values()
             ],
-            "eligibility": [{"id": c.id, "label": c.label, "source": c.source.to_dict()} for c in self.eligibility],
+            "eligibility": [
+                {"id": c.id, "label": c.label, "source": c.source.to_dict()} for c in self.eligibility
+            ],
             "parameters": [
                 {"name": p.name, "label": p.label, "value": p.quantity.text, "source": p.source.to_dict()}
                 for p in self.parameters.values()
@@ -441,7 +497,9 @@ class _Compiler:
             raise self.fail(where, "缺少出处条款 clause")
         if need_quote and (not isinstance(quote, str) or not quote.strip()):
             raise self.fail(where, "缺少原文引文 quote")
-        return E.Source(str(raw.get("document") or self.doc_no), clause.strip(), quote.strip() if quote else None)
+        return E.Source(
+            str(raw.get("document") or self.doc_no), clause.strip(), quote.strip() if quote else None
+        )
 
     def date(self, raw: Any, where: Any) -> dt.date | None:
         if raw is None:
@@ -474,7 +532,9 @@ class _Compiler:
                 raise self.fail(where, f"未定义的名称「{raw}」")
             q = self.quantity(raw, where)
             if q.value not in (0, 1) and not sourced:
-                raise self.fail(where, f"数字「{raw}」没有出处：请定义为参数，或在所在公式节点写明 clause 和 quote")
+                raise self.fail(
+                    where, f"数字「{raw}」没有出处：请定义为参数，或在所在公式节点写明 clause 和 quote"
+                )
             return E.Const(q)
         if not isinstance(raw, dict):
             raise self.fail(where, f"无法识别的公式：{raw!r}")
@@ -490,10 +550,7 @@ class _Compiler:
             node.source = self.source(raw, raw)
         if raw.get("unit") is not None:
             node.unit = str(raw["unit"])
-        if a := raw.get("ambiguity"):
-            if a not in self.ambiguities:
-                raise self.fail(raw, f"未声明的歧义「{a}」")
-            node.ambiguity = a
+        node.ambiguity = self.ambiguity(raw)
         return node
 
     def args(self, op: str, body: Any, where: Any, names, sourced, arity: int | None) -> list[E.Node]:
@@ -510,7 +567,7 @@ class _Compiler:
     def operator(self, op: str, body: Any, where: _Map, names: dict[str, _Name], sourced: bool) -> E.Node:
         if op in E.OPS:
             arity = 2 if op in E.OPERANDS or op == "sub" else None
-            return E.Apply(E.OPS[op], self.args(op, body, where, names, sourced, arity))
+            return E.Apply(op, self.args(op, body, where, names, sourced, arity))
         if op in ("round", "truncate"):
             if op == "truncate":
                 body = {"value": body, "to": 1, "mode": "down"}
@@ -549,9 +606,13 @@ class _Compiler:
             self.ascending(starts, where)
             return E.Progressive(of, starts, rates)
         if op == "steps":
-            spec = self.mapping(body, where, "台阶 steps", {"of", "thresholds", "base", "increment"}, {"boundary"})
+            spec = self.mapping(
+                body, where, "台阶 steps", {"of", "thresholds", "base", "increment"}, {"boundary"}
+            )
             of = self.node(spec["of"], where, names, sourced)
-            starts = [self.threshold(t, where, of) for t in self.items(spec["thresholds"], where, "thresholds")]
+            starts = [
+                self.threshold(t, where, of) for t in self.items(spec["thresholds"], where, "thresholds")
+            ]
             self.ascending(starts, where)
             return E.Steps(
                 of,
@@ -565,7 +626,9 @@ class _Compiler:
             key = spec["key"]
             if key not in names or names[key].type != "enum":
                 raise self.fail(where, f"查表的键「{key}」应为选项型输入")
-            table_raw = self.mapping(spec["table"], where, "查表 table", set(), set(map(str, spec["table"] or {})))
+            table_raw = self.mapping(
+                spec["table"], where, "查表 table", set(), set(map(str, spec["table"] or {}))
+            )
             values = names[key].values
             unknown = [k for k in table_raw if k not in values]
             if unknown:
@@ -608,7 +671,9 @@ class _Compiler:
 
     def option(self, value: Any, name: str, names: dict[str, _Name], where: Any) -> str:
         if str(value) not in names[name].values:
-            raise self.fail(where, f"「{value}」不是「{names[name].title}」的选项（{'、'.join(names[name].values)}）")
+            raise self.fail(
+                where, f"「{value}」不是「{names[name].title}」的选项（{'、'.join(names[name].values)}）"
+            )
         return str(value)
 
     def items(self, raw: Any, where: Any, what: str) -> list[Any]:
@@ -643,18 +708,21 @@ class _Compiler:
     # -- the file ---------------------------------------------------------------------------------
 
     def book(self, raw: Any) -> list[Rule]:
-        top = self.mapping(raw, raw, "规则书", {"document", "title", "rules"}, {"effective", "ambiguities", "notes"})
+        top = self.mapping(
+            raw, raw, "规则书", {"document", "title", "rules"}, {"effective", "ambiguities", "notes"}
+        )
         self.doc_no = str(top["document"])
         for a in top.get("ambiguities") or []:
             a = self.mapping(a, top, "歧义", {"id", "clause", "quote", "problem", "reading"}, {"document"})
             if a["id"] in self.ambiguities:
                 raise self.fail(a, f"歧义编号重复「{a['id']}」")
-            self.ambiguities[a["id"]] = Ambiguity(a["id"], a["problem"], a["reading"], self.source(a, a, True))
+            self.ambiguities[a["id"]] = Ambiguity(
+                a["id"], a["problem"], a["reading"], self.source(a, a, True)
+            )
         effective = self.effective(top.get("effective"), top)
         notes = [str(n) for n in top.get("notes") or []]
         return [
-            self.rule(r, str(top["title"]), effective, notes)
-            for r in self.items(top["rules"], top, "rules")
+            self.rule(r, str(top["title"]), effective, notes) for r in self.items(top["rules"], top, "rules")
         ]
 
     def effective(self, raw: Any, where: Any) -> Effective | None:
@@ -662,7 +730,10 @@ class _Compiler:
             return None
         e = self.mapping(raw, where, "有效期", {"clause", "quote"}, {"from", "to", "note", "document"})
         return Effective(
-            self.date(e.get("from"), e), self.date(e.get("to"), e), self.source(e, e, True), str(e.get("note") or "")
+            self.date(e.get("from"), e),
+            self.date(e.get("to"), e),
+            self.source(e, e, True),
+            str(e.get("note") or ""),
         )
 
     def rule(self, raw: Any, doc_title: str, effective: Effective | None, notes: list[str]) -> Rule:
@@ -679,31 +750,58 @@ class _Compiler:
         for name, spec in (r["inputs"] or {}).items():
             inputs[name] = self.input(name, spec, r)
             i = inputs[name]
-            names[name] = _Name("input", i.label, "元" if i.type == "money" else i.unit, i.type, values=i.values)
+            names[name] = _Name(
+                "input", i.label, "元" if i.type == "money" else i.unit, i.type, values=i.values
+            )
         params: dict[str, Parameter] = {}
         for name, spec in (r.get("parameters") or {}).items():
             self.fresh(name, names, r)
-            p = self.mapping(spec, r, f"参数 {name}", {"value", "label", "clause", "quote"}, {"note", "document"})
+            p = self.mapping(
+                spec, r, f"参数 {name}", {"value", "label", "clause", "quote"}, {"note", "document"}
+            )
             q = self.quantity(p["value"], p)
-            params[name] = Parameter(name, str(p["label"]), q, self.source(p, p, True), str(p.get("note") or ""))
+            params[name] = Parameter(
+                name, str(p["label"]), q, self.source(p, p, True), str(p.get("note") or "")
+            )
             names[name] = _Name("parameter", str(p["label"]), q.unit, display=q.text)
         outputs: dict[str, Output] = {}
         for name, spec in self.mapping(r["outputs"], r, "outputs", set(), set(r["outputs"] or {})).items():
             self.fresh(name, names, r)
             o = self.mapping(
-                spec, r, f"结果 {name}", {"label", "formula", "clause"}, {"quote", "unit", "split", "note", "document"}
+                spec,
+                r,
+                f"结果 {name}",
+                {"label", "formula", "clause"},
+                {"quote", "unit", "split", "note", "document"},
             )
             node = self.node(o["formula"], o, names, bool(o.get("quote")))
             unit = str(o.get("unit") or node.unit or "")
             node = _Named(node, str(o["label"]), self.source(o, o), unit)
-            split, split_source = self.split(o.get("split"), o)
-            outputs[name] = Output(name, str(o["label"]), unit, node, node.source, split, split_source, str(o.get("note") or ""))
+            split, split_source, split_ambiguity = self.split(o.get("split"), o)
+            outputs[name] = Output(
+                name,
+                str(o["label"]),
+                unit,
+                node,
+                node.source,
+                split,
+                split_source,
+                split_ambiguity,
+                str(o.get("note") or ""),
+            )
             names[name] = _Name("output", str(o["label"]), unit)
         conditions = []
         for c in r.get("eligibility") or []:
-            c = self.mapping(c, r, "资格条件", {"id", "label", "test", "clause"}, {"quote", "document", "note"})
+            c = self.mapping(
+                c,
+                r,
+                "资格条件",
+                {"id", "label", "test", "clause"},
+                {"quote", "document", "note", "ambiguity"},
+            )
+            test = self.node(c["test"], c, names, bool(c.get("quote")))
             conditions.append(
-                Condition(str(c["id"]), str(c["label"]), self.node(c["test"], c, names, bool(c.get("quote"))), self.source(c, c))
+                Condition(str(c["id"]), str(c["label"]), test, self.source(c, c), self.ambiguity(c))
             )
         if len({c.id for c in conditions}) != len(conditions):
             raise self.fail(r, "资格条件编号重复")
@@ -741,7 +839,13 @@ class _Compiler:
 
     def input(self, name: Any, spec: Any, where: Any) -> InputSpec:
         self.fresh(name, {}, where)
-        s = self.mapping(spec, where, f"输入 {name}", {"label", "type"}, {"unit", "values", "min", "max", "default", "help"})
+        s = self.mapping(
+            spec,
+            where,
+            f"输入 {name}",
+            {"label", "type"},
+            {"unit", "values", "min", "max", "default", "help"},
+        )
         kind = s["type"]
         if kind not in INPUT_TYPES:
             raise self.fail(s, f"输入类型只能是 {'、'.join(INPUT_TYPES)}")
@@ -766,15 +870,21 @@ class _Compiler:
             spec_obj.default = typed
         return spec_obj
 
-    def split(self, raw: Any, where: Any) -> tuple[dict[str, Decimal], E.Source | None]:
+    def ambiguity(self, raw: Mapping[str, Any]) -> str | None:
+        a = raw.get("ambiguity")
+        if a is not None and a not in self.ambiguities:
+            raise self.fail(raw, f"未声明的歧义「{a}」")
+        return a
+
+    def split(self, raw: Any, where: Any) -> tuple[dict[str, Decimal], E.Source | None, str | None]:
         if raw is None:
-            return {}, None
+            return {}, None, None
         s = self.mapping(raw, where, "分担 split", {"parts", "clause", "quote"}, {"document", "ambiguity"})
         parts = {str(k): self.quantity(v, s).value for k, v in s["parts"].items()}
         total = sum(parts.values(), Decimal(0))
         if total != 1 and not s.get("ambiguity"):
             raise self.fail(s, f"分担比例合计为 {fmt(total, '%')}，不是 100%；若原文如此，请声明 ambiguity")
-        return parts, self.source(s, s, True)
+        return parts, self.source(s, s, True), self.ambiguity(s)
 
 
 class _Named(E.Node):
@@ -801,7 +911,9 @@ def load_rulebook(path: str | Path, text: str | None = None) -> list[Rule]:
         raw = yaml.load(text if text is not None else Path(path).read_text(encoding="utf-8"), Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        raise RulebookError(f"YAML 格式错误：{exc.problem}", f"{path}:{mark.line + 1}" if mark else path) from None
+        raise RulebookError(
+            f"YAML 格式错误：{exc.problem}", f"{path}:{mark.line + 1}" if mark else path
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise RulebookError(f"无法读取规则书：{exc}", path) from None
     return _Compiler(path).book(raw)
@@ -817,7 +929,9 @@ def load_rules(paths: Iterable[str | Path]) -> dict[str, Rule]:
     for path in paths:
         for rule in load_rulebook(path):
             if rule.id in rules:
-                raise RulebookError(f"规则编号「{rule.id}」与 {rules[rule.id].path} 重复", f"{path}:{rule.line}")
+                raise RulebookError(
+                    f"规则编号「{rule.id}」与 {rules[rule.id].path} 重复", f"{path}:{rule.line}"
+                )
             rules[rule.id] = rule
     return rules
 
@@ -833,4 +947,6 @@ def get_rule(rule_id: str, rules: Mapping[str, Rule] | None = None) -> Rule:
     if rule_id in rules:
         return rules[rule_id]
     close = [r for r in rules if rule_id.lower() in r.lower()] or list(rules)[:8]
-    raise UnknownRuleError(f"没有编号为「{rule_id}」的规则；可用：{'、'.join(close)}（gongbao rules list 查看全部）")
+    raise UnknownRuleError(
+        f"没有编号为「{rule_id}」的规则；可用：{'、'.join(close)}（gongbao rules list 查看全部）"
+    )

@@ -61,7 +61,9 @@ def _run_case(rule: Rule, case: dict[str, Any]) -> Iterator[str]:
         if key == "eligible":
             if result["eligible"] != want:
                 why = "；".join(f["label"] for f in result["failed"])
-                yield f"eligible 预期 {want}，实际 {result['eligible']}" + (f"（未通过：{why}）" if why else "")
+                yield f"eligible 预期 {want}，实际 {result['eligible']}" + (
+                    f"（未通过：{why}）" if why else ""
+                )
         elif key == "failed":
             got = sorted(f["id"] for f in result["failed"])
             if got != sorted(want):
@@ -219,3 +221,32 @@ def verify_sources(rule: Rule, conn: sqlite3.Connection) -> list[str]:
                 + (f"里的引文「{src.quote}」" if src.quote else "")
             )
     return problems
+
+
+def annotate_sources(conn: sqlite3.Connection, obj: Any) -> Any:
+    """Add ``url``, ``line_start`` and ``line_end`` to every ``source`` dict inside ``obj`` (in place):
+    the clause on the document page, when the document is in the database."""
+    docs: dict[str, dict[str, Any] | None] = {}
+
+    def doc_of(doc_no: str) -> dict[str, Any] | None:
+        if doc_no not in docs:
+            doc_id = Q.lookup_doc_no(conn, doc_no)
+            docs[doc_no] = Q.get_document(conn, doc_id) if doc_id else None
+        return docs[doc_no]
+
+    def walk(x: Any) -> None:
+        if isinstance(x, dict):
+            src = x.get("source")
+            if isinstance(src, dict) and src.get("doc_no") and "url" not in src:
+                doc = doc_of(src["doc_no"])
+                loc = locate(doc, Source(src["doc_no"], src["clause"], src.get("quote"))) if doc else None
+                src["url"] = loc.url if loc else (f"/doc/{doc['id']}" if doc else None)
+                src["line_start"], src["line_end"] = (loc.line_start, loc.line_end) if loc else (None, None)
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+
+    walk(obj)
+    return obj

@@ -41,7 +41,12 @@ def render_markdown(rules: Mapping[str, Rule]) -> str:
             out += [r.summary, ""]
         if r.effective:
             out += [f"有效期：{r.effective.text()}（{_src(r.effective.source)}）", ""]
-        out += ["**输入**", "", "| name | 含义 | 类型 | 单位 | 取值 / 范围 | 默认 |", "|---|---|---|---|---|---|"]
+        out += [
+            "**输入**",
+            "",
+            "| name | 含义 | 类型 | 单位 | 取值 / 范围 | 默认 |",
+            "|---|---|---|---|---|---|",
+        ]
         for s in r.inputs.values():
             allowed = "、".join(s.values) if s.values else ""
             if s.minimum is not None or s.maximum is not None:
@@ -50,7 +55,9 @@ def render_markdown(rules: Mapping[str, Rule]) -> str:
                 allowed = "，".join(x for x in (lo, hi) if x)
             default = "（必填）" if s.required else f"`{s.default}`"
             label = s.label + (f"：{s.help}" if s.help else "")
-            out.append(f"| `{s.name}` | {_cell(label)} | {s.type} | {s.unit} | {_cell(allowed)} | {default} |")
+            out.append(
+                f"| `{s.name}` | {_cell(label)} | {s.type} | {s.unit} | {_cell(allowed)} | {default} |"
+            )
         out += ["", "**结果**", "", "| name | 含义 | 单位 | 出处 |", "|---|---|---|---|"]
         for o in r.outputs.values():
             extra = ("；分担：" + "、".join(f"`{o.name}.{p}`" for p in o.split)) if o.split else ""

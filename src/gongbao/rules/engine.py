@@ -60,6 +60,10 @@ class Node:
     def _explain(self, env: dict[str, Any], ctx: Context) -> tuple[Any, str]:  # pragma: no cover
         raise NotImplementedError
 
+    def py(self, g: Codegen) -> str:
+        """A Python expression computing ``value(env)``; the default calls this node itself."""
+        return f"{g.bind(self.value)}(env)"
+
     def explain(self, env: dict[str, Any], ctx: Context) -> tuple[Any, str]:
         ctx.touch(self.ambiguity)
         v, desc = self._explain(env, ctx)
@@ -82,6 +86,9 @@ class Const(Node):
     def value(self, env):
         return self.v
 
+    def py(self, g):
+        return g.bind(self.v)
+
     def _explain(self, env, ctx):
         return self.v, self.text
 
@@ -94,6 +101,9 @@ class Ref(Node):
 
     def value(self, env):
         return env[self.name]
+
+    def py(self, g):
+        return f"env[{self.name!r}]"
 
     def _explain(self, env, ctx):
         v = env[self.name]
@@ -180,7 +190,9 @@ OPS: dict[str, Op] = {
     ),
     "top_up": Op(
         lambda target, existing: max(target - existing, ZERO),
-        lambda d, v, r: f"补齐差额、不叠加：{d[0]} − {d[1]}" + ("（已达标准，无需补差）" if v[0] <= v[1] else ""),
+        lambda d, v, r: (
+            f"补齐差额、不叠加：{d[0]} − {d[1]}" + ("（已达标准，无需补差）" if v[0] <= v[1] else "")
+        ),
     ),
 }
 # operand names for the keyword form of each operator ({rate: {base: …, rate: …}})
@@ -195,13 +207,25 @@ OPERANDS: dict[str, tuple[str, ...]] = {
 }
 
 
+INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/", "rate": "*", "per_unit": "*"}
+PICK = {"min": "min", "max": "max", "highest": "max", "cap": "min", "floor": "max"}
+
+
 class Apply(Node):
-    def __init__(self, op: Op, args: list[Node]):
-        self.op, self.args = op, args
-        self.unit = op.unit([a.unit for a in args])
+    def __init__(self, name: str, args: list[Node]):
+        self.name, self.op, self.args = name, OPS[name], args
+        self.unit = self.op.unit([a.unit for a in args])
 
     def value(self, env):
         return self.op.fn(*[a.value(env) for a in self.args])
+
+    def py(self, g):
+        args = [a.py(g) for a in self.args]
+        if self.name in INFIX:
+            return "(" + f" {INFIX[self.name]} ".join(args) + ")"
+        if self.name in ("deduct", "top_up"):
+            return f"max({args[0]} - {args[1]}, {g.bind(ZERO)})"
+        return f"{PICK[self.name]}({', '.join(args)})"
 
     def _explain(self, env, ctx):
         pairs = [a.explain(env, ctx) for a in self.args]
@@ -211,7 +235,11 @@ class Apply(Node):
 
 
 class Round(Node):
-    MODES = {"down": (ROUND_DOWN, "舍去"), "half_up": (ROUND_HALF_UP, "四舍五入"), "floor": (ROUND_FLOOR, "向下")}
+    MODES = {
+        "down": (ROUND_DOWN, "舍去"),
+        "half_up": (ROUND_HALF_UP, "四舍五入"),
+        "floor": (ROUND_FLOOR, "向下"),
+    }
 
     def __init__(self, arg: Node, to: Decimal, mode: str, unit_word: str):
         self.arg, self.to, self.unit = arg, to, arg.unit
@@ -258,6 +286,13 @@ class Tiers(Node):
         i = self._index(self.of.value(env))
         return (self.brackets[i].result if i >= 0 else self.below).value(env)
 
+    def py(self, g):
+        x, op = g.temp(), ">=" if self.inclusive else ">"
+        out = self.below.py(g)
+        for b in self.brackets:  # ascending, so the highest bracket is tested first
+            out = f"({b.result.py(g)} if {x} {op} {g.bind(b.start.value)} else {out})"
+        return f"({x} := {self.of.py(g)}, {out})[1]"
+
     def _explain(self, env, ctx):
         x, desc = self.of.explain(env, ctx)
         i = self._index(x)
@@ -300,7 +335,7 @@ class Progressive(Node):
 
 
 class Steps(Node):
-    """"每上一个台阶递增": ``base`` at the first step, plus ``increment`` for every further step reached."""
+    """ "每上一个台阶递增": ``base`` at the first step, plus ``increment`` for every further step reached."""
 
     def __init__(self, of: Node, starts: list[Quantity], base: Node, increment: Node, inclusive: bool):
         self.of, self.starts, self.base, self.increment = of, starts, base, increment
@@ -348,6 +383,9 @@ class If(Node):
     def value(self, env):
         return (self.then if self.when.value(env) else self.otherwise).value(env)
 
+    def py(self, g):
+        return f"({self.then.py(g)} if {self.when.py(g)} else {self.otherwise.py(g)})"
+
     def _explain(self, env, ctx):
         c, cd = self.when.explain(env, ctx)
         v, d = (self.then if c else self.otherwise).explain(env, ctx)
@@ -371,10 +409,14 @@ CMP: dict[str, tuple[Callable[[Any, Any], bool], str]] = {
 class Compare(Node):
     def __init__(self, op: str, a: Node, b: Node):
         self.fn, self.word = CMP[op]
+        self.symbol = {"eq": "==", "ne": "!=", "gt": ">", "ge": ">=", "lt": "<", "le": "<="}[op]
         self.a, self.b = a, b
 
     def value(self, env):
         return self.fn(self.a.value(env), self.b.value(env))
+
+    def py(self, g):
+        return f"({self.a.py(g)} {self.symbol} {self.b.py(g)})"
 
     def _explain(self, env, ctx):
         (va, da), (vb, db) = self.a.explain(env, ctx), self.b.explain(env, ctx)
@@ -394,6 +436,9 @@ class In(Node):
     def value(self, env):
         return env[self.a.name] in self.options
 
+    def py(self, g):
+        return f"({self.a.py(g)} in {g.bind(self.options)})"
+
     def _explain(self, env, ctx):
         v = env[self.a.name]
         return v in self.options, f"{self.a.title}「{v}」属于（{self.text}）"
@@ -408,6 +453,9 @@ class Text(Node):
     def value(self, env):
         return self.text
 
+    def py(self, g):
+        return repr(self.text)
+
     def _explain(self, env, ctx):
         return self.text, f"「{self.text}」"
 
@@ -418,10 +466,22 @@ class Logic(Node):
 
     def value(self, env):
         if self.kind == "all":
-            return all(a.value(env) for a in self.args)
+            for a in self.args:
+                if not a.value(env):
+                    return False
+            return True
         if self.kind == "any":
-            return any(a.value(env) for a in self.args)
+            for a in self.args:
+                if a.value(env):
+                    return True
+            return False
         return not self.args[0].value(env)
+
+    def py(self, g):
+        if self.kind == "not":
+            return f"(not {self.args[0].py(g)})"
+        joiner = " and " if self.kind == "all" else " or "
+        return f"bool({joiner.join(a.py(g) for a in self.args)})"
 
     def _explain(self, env, ctx):
         pairs = [a.explain(env, ctx) for a in self.args]
@@ -429,7 +489,7 @@ class Logic(Node):
             return not pairs[0][0], f"并非（{pairs[0][1]}）"
         v = all(p[0] for p in pairs) if self.kind == "all" else any(p[0] for p in pairs)
         joiner = "，且" if self.kind == "all" else "，或"
-        return v, joiner.join(f"{d}（{'是' if x else '否'}）" for x, d in pairs)
+        return v, joiner.join(f"{d} {'✓' if x else '✗'}" for x, d in pairs)
 
 
 class BoolRef(Ref):
@@ -437,3 +497,33 @@ class BoolRef(Ref):
         v = env[self.name]
         return v, f"{self.title}：{'是' if v else '否'}"
 
+
+class Codegen:
+    """Compiles a rule's formulas into one Python function for batch mode.
+
+    Only node types with an exact inline translation are inlined; any other node is called through its
+    own ``value`` method, so both paths share the same arithmetic. Constants and helpers live in the
+    function's namespace, never in the source text, and all names are validated identifiers.
+    """
+
+    def __init__(self) -> None:
+        self.ns: dict[str, Any] = {}
+        self.n = 0
+
+    def bind(self, obj: Any) -> str:
+        name = f"_k{len(self.ns)}"
+        self.ns[name] = obj
+        return name
+
+    def temp(self) -> str:
+        self.n += 1
+        return f"_t{self.n}"
+
+    def function(
+        self, outputs: list[tuple[str, Node]], tests: list[Node]
+    ) -> Callable[[dict[str, Any]], bool]:
+        lines = ["def _rule(env):"]
+        lines += [f"    env[{name!r}] = {node.py(self)}" for name, node in outputs]
+        lines.append("    return " + (" and ".join(f"bool({t.py(self)})" for t in tests) or "True"))
+        exec(compile("\n".join(lines), "<rule>", "exec"), self.ns)  # noqa: S102 - generated from validated nodes
+        return self.ns["_rule"]

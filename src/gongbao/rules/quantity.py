@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 MAGNITUDE = {"": Decimal(1), "万": Decimal(10_000), "亿": Decimal(100_000_000)}
-_QTY = re.compile(r"^(?P<num>[+-]?\d+(?:\.\d+)?)\s*(?P<mag>[万亿]?)\s*(?P<unit>[^\d\s].*)?$")
+_QTY = re.compile(r"^(?P<num>[+-]?\d+(?:\.\d+)?)\s*(?P<mag>[万亿]?)\s*(?P<unit>[^\d\s万亿][^\d]*)?$")
 
 
 @dataclass(frozen=True)
@@ -73,4 +73,3 @@ def fmt(value: object, unit: str = "") -> str:
 
 def as_json_number(v: Decimal) -> int | float:
     return int(v) if v == v.to_integral_value() else float(v)
-

@@ -7,6 +7,7 @@ Chinese error page for HTML.
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
+from fastapi import APIRouter, Body, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -23,6 +24,8 @@ from fastapi.templating import Jinja2Templates
 from fastapi_offline import FastAPIOffline
 
 from gongbao.errors import GongbaoError
+from gongbao.rules import book as R
+from gongbao.rules.check import annotate_sources
 from gongbao.serve.graph import neighbourhood
 from gongbao.store import agencies as A
 from gongbao.store import links as L
@@ -76,6 +79,15 @@ def timeline(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]
     return list(groups.items())
 
 
+def parse_date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise GongbaoError(f"日期应为 YYYY-MM-DD，收到「{value}」") from None
+
+
 def create_app(db_path: str | Path) -> FastAPI:
     db_path = Path(db_path)
     app = FastAPIOffline(  # /docs served from the package, not a CDN: county networks are often closed
@@ -110,14 +122,17 @@ def create_app(db_path: str | Path) -> FastAPI:
     def wants_html(request: Request) -> bool:
         return not request.url.path.startswith(("/api", "/docs", "/openapi"))
 
-    def error_response(request: Request, status: int, code: str, message: str) -> Response:
+    def error_response(
+        request: Request, status: int, code: str, message: str, problems: list[str] | None = None
+    ) -> Response:
         if wants_html(request):
             return templates.TemplateResponse(
                 request, "error.html", {"status": status, "message": message}, status_code=status
             )
-        return JSONResponse(
-            {"error": {"status": status, "code": code, "message": message}}, status_code=status
-        )
+        body: dict[str, Any] = {"status": status, "code": code, "message": message}
+        if problems is not None:
+            body["problems"] = problems
+        return JSONResponse({"error": body}, status_code=status)
 
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, exc: HTTPException) -> Response:
@@ -131,8 +146,10 @@ def create_app(db_path: str | Path) -> FastAPI:
 
     @app.exception_handler(GongbaoError)
     async def _user_error(request: Request, exc: GongbaoError) -> Response:
-        if isinstance(exc, L.NotFoundError):
+        if isinstance(exc, L.NotFoundError | R.UnknownRuleError):
             return error_response(request, 404, "not_found", str(exc))
+        if isinstance(exc, R.RuleInputError):
+            return error_response(request, 422, "invalid_input", str(exc), exc.problems)
         return error_response(request, 400, "bad_request", str(exc))
 
     @app.exception_handler(Exception)
@@ -290,6 +307,34 @@ def create_app(db_path: str | Path) -> FastAPI:
             raise NotFound(f"原文 {source_id}")
         return lines
 
+    @api.get("/rules", summary="政策计算规则列表")
+    def api_rules() -> list[dict[str, Any]]:
+        return [
+            {
+                "id": r.id,
+                "title": r.title,
+                "summary": r.summary,
+                "document": {"doc_no": r.doc_no, "title": r.doc_title},
+            }
+            for r in R.bundled_rules().values()
+        ]
+
+    @api.get("/rules/{rule_id}", summary="一条计算规则：输入项、结果、资格条件、参数及出处")
+    def api_rule(rule_id: str) -> dict[str, Any]:
+        with db() as conn:
+            return annotate_sources(conn, R.get_rule(rule_id).to_dict())
+
+    @api.post("/rules/{rule_id}/calc", summary="按规则计算：是否符合、金额、逐步说明（每步引用条款）")
+    def api_calc(
+        rule_id: str,
+        inputs: Annotated[dict[str, Any], Body(description='输入项，如 {"age": 80, "tuopin": true}')],
+        as_of: Annotated[str | None, Query(description="申请日期 YYYY-MM-DD，核对政策有效期")] = None,
+    ) -> dict[str, Any]:
+        rule = R.get_rule(rule_id)
+        result = rule.evaluate(inputs, as_of=parse_date(as_of))
+        with db() as conn:
+            return annotate_sources(conn, result)
+
     app.include_router(api)
 
     # ------------------------------------------------------------------ HTML
@@ -334,7 +379,8 @@ def create_app(db_path: str | Path) -> FastAPI:
             doc = Q.get_document(conn, doc_id)
         if doc is None:
             raise NotFound(f"文件 {doc_id}")
-        return page(request, "document.html", doc=doc, graph=neighbourhood(doc))
+        calculators = [r for r in R.bundled_rules().values() if doc["doc_no"] and r.doc_no == doc["doc_no"]]
+        return page(request, "document.html", doc=doc, graph=neighbourhood(doc), calculators=calculators)
 
     @app.get("/gazette/{gazette_id}", response_class=HTMLResponse, include_in_schema=False)
     def gazette_page(request: Request, gazette_id: int) -> HTMLResponse:
@@ -391,6 +437,40 @@ def create_app(db_path: str | Path) -> FastAPI:
         with db() as conn:
             rows = T.list_tasks(conn, agency=agency["name"], county=agency["county"])
         return page(request, "agency.html", agency=agency, groups=timeline(rows), tasks_total=len(rows))
+
+    @app.get("/rules", response_class=HTMLResponse, include_in_schema=False)
+    def rules_page(request: Request) -> HTMLResponse:
+        groups: dict[str, list[R.Rule]] = {}
+        for r in R.bundled_rules().values():
+            groups.setdefault(r.doc_no, []).append(r)
+        with db() as conn:
+            doc_ids = {doc_no: Q.lookup_doc_no(conn, doc_no) for doc_no in groups}
+        return page(request, "rules.html", groups=groups, doc_ids=doc_ids)
+
+    @app.get("/rules/{rule_id}", response_class=HTMLResponse, include_in_schema=False)
+    def rule_page(request: Request, rule_id: str) -> HTMLResponse:
+        rule = R.get_rule(rule_id)
+        params = dict(request.query_params)
+        result, problems = None, []
+        as_of = params.pop("as_of", "") or None
+        submitted = params.pop("calc", None) is not None
+        with db() as conn:
+            if submitted:
+                try:
+                    result = annotate_sources(conn, rule.evaluate(params, as_of=parse_date(as_of)))
+                except R.RuleInputError as exc:
+                    problems = exc.problems
+                except GongbaoError as exc:
+                    problems = [str(exc)]
+            spec = annotate_sources(conn, rule.to_dict())
+            doc_id = Q.lookup_doc_no(conn, rule.doc_no)
+            validity = L.status(conn, str(doc_id)) if doc_id else None
+        values = {
+            i["name"]: params.get(i["name"], "" if i["default"] is None else i["default"])
+            for i in spec["inputs"]
+        }
+        return page(request, "rule.html", rule=spec, result=result, problems=problems, values=values,
+                    as_of=as_of or "", doc_id=doc_id, validity=validity)  # fmt: skip
 
     @app.get("/issuers", response_class=HTMLResponse, include_in_schema=False)
     def issuers_page(request: Request) -> HTMLResponse:
