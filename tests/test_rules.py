@@ -18,7 +18,7 @@ from gongbao.rules.book import RulebookError, RuleInputError, bundled_rules, loa
 from gongbao.rules.check import locate, run_tests, verify_sources
 from gongbao.rules.docs import render_markdown
 from gongbao.rules.engine import Source
-from gongbao.rules.quantity import fmt, parse_quantity
+from gongbao.rules.quantity import as_json_number, fmt, parse_quantity
 from gongbao.store import query as Q
 
 from conftest import ROOT
@@ -189,6 +189,31 @@ rules:
     assert any("分担" in s["text"] for s in res["steps"])
 
 
+def test_value_carries_a_label_and_an_ambiguity():
+    rule = book(
+        """
+ambiguities:
+  - {id: rate-unclear, clause: 第一条, quote: 按比例, problem: 比例不明, reading: 按原值}
+rules:
+  - id: t
+    title: 测试
+    inputs:
+      x: {label: 投资额, type: money}
+    outputs:
+      y:
+        label: 结果
+        clause: 第一条
+        formula: {value: x, label: 计算基数, ambiguity: rate-unclear}
+        split: {parts: {乡镇: 70%, 县级: 30%}, verb: 分配, clause: 第二条, quote: 七三分配}
+"""
+    )["t"]
+    res = rule.evaluate({"x": 1000})
+    assert res["outputs"]["y"]["value"] == 1000 and rule.fast(rule.validate({"x": 1000}))[1]["y"] == 1000
+    assert [a["id"] for a in res["ambiguities"]] == ["rate-unclear"]
+    assert res["steps"][0]["text"].startswith("计算基数：")
+    assert "乡镇分配 70% 即 700 元" in res["steps"][-1]["text"]
+
+
 def test_explanations_cite_every_labelled_step():
     rule = book(
         ONE_INPUT % "{cap: {value: {rate: {base: x, rate: 6‰}}, max: 500万元}, label: 奖励, clause: 第二条}"
@@ -322,9 +347,10 @@ def _cases(rule):
         elif spec.type == "boolean":
             fields[name] = st.booleans()
         else:
-            lo = int(spec.minimum) if spec.minimum is not None else 0
-            hi = int(spec.maximum) if spec.maximum is not None else 2_000_000_000
-            fields[name] = st.integers(lo, max(lo, hi))
+            lo = spec.minimum if spec.minimum is not None else Decimal(0)
+            hi = spec.maximum if spec.maximum is not None else Decimal(2_000_000_000)
+            places = 0 if spec.type == "integer" else 2
+            fields[name] = st.decimals(lo, max(lo, hi), places=places, allow_nan=False, allow_infinity=False)
     return st.fixed_dictionaries(fields)
 
 
@@ -340,7 +366,7 @@ def test_fast_path_equals_explained_path(rule_id, data):
     for key, v in amounts.items():
         name, _, part = key.partition(".")
         shown = res["outputs"][name]["split"][part] if part else res["outputs"][name]["value"]
-        assert (shown is v) if isinstance(v, bool) else Decimal(str(shown)) == v
+        assert (shown is v) if isinstance(v, bool) else shown == as_json_number(v)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -495,13 +495,17 @@ def rules_list() -> None:
     typer.echo(f"共 {len(rules)} 条规则。")
 
 
+def _yes_no(value: object) -> object:
+    return ("是" if value else "否") if isinstance(value, bool) else value
+
+
 @rules_app.command("show")
 def rules_show(
     rule: Annotated[str, typer.Argument(help="规则编号（gongbao rules list 查看）")],
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """查看一条规则：输入项、结果、资格条件、参数及其出处、原文歧义。"""
-    from gongbao.rules.book import get_rule
+    from gongbao.rules.book import INPUT_TYPES, get_rule
 
     r = _run_or_exit(get_rule, rule).to_dict()
     if as_json:
@@ -514,10 +518,10 @@ def rules_show(
         typer.echo(f"有效期：{r['effective']['text']}")
     typer.echo("\n输入：")
     for i in r["inputs"]:
-        allowed = "、".join(i["values"]) if i["values"] else (i["unit"] or i["type"])
+        allowed = "、".join(i["values"]) if i["values"] else (i["unit"] or INPUT_TYPES[i["type"]])
         typer.echo(
             f"  {i['name']:<20} {i['label']}（{allowed}）"
-            + ("" if i["required"] else f" 默认 {i['default']}")
+            + ("" if i["required"] else f" 默认 {_yes_no(i['default'])}")
         )
     typer.echo("结果：")
     for o in r["outputs"]:

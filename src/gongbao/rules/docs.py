@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from gongbao.rules.book import Rule
+from gongbao.rules.quantity import fmt
 
 
 def _cell(text: str) -> str:
@@ -53,7 +54,7 @@ def render_markdown(rules: Mapping[str, Rule]) -> str:
                 lo = "" if s.minimum is None else f"≥ {s.minimum}"
                 hi = "" if s.maximum is None else f"≤ {s.maximum}"
                 allowed = "，".join(x for x in (lo, hi) if x)
-            default = "（必填）" if s.required else f"`{s.default}`"
+            default = "（必填）" if s.required else f"`{fmt(s.default)}`"
             label = s.label + (f"：{s.help}" if s.help else "")
             out.append(
                 f"| `{s.name}` | {_cell(label)} | {s.type} | {s.unit} | {_cell(allowed)} | {default} |"

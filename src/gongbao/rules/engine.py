@@ -173,6 +173,7 @@ def _mul_unit(us):
 
 
 OPS: dict[str, Op] = {
+    "value": Op(lambda x: x, lambda d, v, r: d[0]),  # identity: a place for a label or an ambiguity
     "add": Op(_sum, lambda d, v, r: " + ".join(d)),
     "sub": Op(lambda a, *bs: a - _sum(*bs), lambda d, v, r: " − ".join(_paren(x) for x in d)),
     "mul": Op(_prod, lambda d, v, r: " × ".join(_paren(x) for x in d), _mul_unit),
@@ -221,6 +222,8 @@ class Apply(Node):
 
     def py(self, g):
         args = [a.py(g) for a in self.args]
+        if len(args) == 1:  # value, or a one-operand add/min/max/highest
+            return args[0]
         if self.name in INFIX:
             return "(" + f" {INFIX[self.name]} ".join(args) + ")"
         if self.name in ("deduct", "top_up"):

@@ -65,9 +65,11 @@ def fmt(value: object, unit: str = "") -> str:
     if unit in ("%", "‰"):
         return _plain(value * (100 if unit == "%" else 1000)) + unit
     text = _plain(value)
-    if unit == "元" and abs(value) >= 10_000:
-        wan = value / 10_000
-        return f"{text} 元（{_plain(wan)}万元）" if wan == wan.quantize(Decimal("0.01")) else f"{text} 元"
+    if unit == "元":
+        for mag, word in ((MAGNITUDE["亿"], "亿"), (MAGNITUDE["万"], "万")):
+            big = value / mag
+            if abs(value) >= mag and big == big.quantize(Decimal("0.01")):
+                return f"{text} 元（{_plain(big)}{word}元）"
     return f"{text} {unit}" if unit else text
 
 
