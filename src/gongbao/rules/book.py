@@ -305,6 +305,9 @@ class Rule:
         problems: list[str] = []
         for name, spec in self.inputs.items():
             value = given.get(name)
+            if spec._options and isinstance(value, str) and value in spec._options:  # fast path: exact option
+                env[name] = spec._options[value]
+                continue
             if value is None or value == "" or (isinstance(value, str) and not value.strip()):
                 if spec.required:
                     problems.append(f"缺少{spec.title}：{spec.describe_type()}")
