@@ -31,11 +31,12 @@ run: install
 	$(VENV)/bin/gongbao ingest samples/gazettes --db $(DB)
 	$(VENV)/bin/gongbao serve --db $(DB) --host $(HOST) --port $(PORT)
 
-## test: the whole test suite (browser tests included), then every rulebook's cases and citations
+## test: the whole test suite (browser tests included), then every rulebook's and plan's cases and citations
 test: install browser
 	$(VENV)/bin/pytest
 	@tmp=$$(mktemp -d) && $(VENV)/bin/gongbao ingest samples/gazettes --db $$tmp/samples.db >/dev/null 2>&1 \
-	  && $(VENV)/bin/gongbao rules test --db $$tmp/samples.db; rc=$$?; rm -rf $$tmp; exit $$rc
+	  && $(VENV)/bin/gongbao rules test --db $$tmp/samples.db && $(VENV)/bin/gongbao plans test --db $$tmp/samples.db; \
+	  rc=$$?; rm -rf $$tmp; exit $$rc
 
 ## bench: parse, search and calculator benchmarks against baselines measured in the same run
 bench: install

@@ -119,3 +119,17 @@ def test_calculator_form_lists_every_input_problem(server, page):
     problems = page.locator("section.problems li")
     expect(problems).to_have_count(2)
     expect(problems.first).to_contain_text("年龄（周岁）")
+
+
+def test_emergency_response_checklist(server, page):
+    page.goto(server + "/respond")
+    page.get_by_role("link", name="大面积停电事件应急响应").click()
+    page.get_by_label("县电网减供负荷比例").fill("45")
+    page.get_by_label("事发时间").fill("2024-03-05T14:20")
+    page.get_by_role("button", name="生成响应检查单").click()
+    expect(page.locator("section.result")).to_contain_text("Ⅱ级响应")
+    expect(page.locator("section.result")).to_contain_text("县指挥部指挥长或副指挥长")
+    rows = page.locator("table.checklist tbody tr")
+    expect(rows.first).to_contain_text("2024-03-05 14:20")
+    page.locator("table.checklist a.cite").first.click()
+    expect(page).to_have_url(re.compile(r"/doc/\d+#n-"))

@@ -684,6 +684,106 @@ def _calc_batch(rule, batch: Path, output: Path | None) -> None:
         raise typer.Exit(1)
 
 
+plans_app = typer.Typer(
+    help="应急预案：列出、查看、测试预案模型。",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(plans_app, name="plans")
+
+
+@plans_app.command("list")
+def plans_list() -> None:
+    """列出全部应急预案模型：编号、名称、来源文件。"""
+    from gongbao.plans.model import bundled_plans
+
+    plans = _run_or_exit(bundled_plans)
+    for p in plans.values():
+        typer.echo(f"{p.id:<32} {p.county} {p.title}  〔{p.doc_no}〕")
+    typer.echo(f"共 {len(plans)} 个预案。")
+
+
+@plans_app.command("show")
+def plans_show(plan: Annotated[str, typer.Argument(help="预案编号或文号")]) -> None:
+    """查看一个预案模型（JSON）：事实项、分级、响应级别、工作组、缺失的标准。"""
+    from gongbao.plans.model import get_plan
+
+    typer.echo(json.dumps(_run_or_exit(get_plan, plan).to_dict(), ensure_ascii=False, indent=2))
+
+
+@plans_app.command("test")
+def plans_test(
+    files: Annotated[list[Path] | None, typer.Argument(help="预案 YAML（默认：全部内置预案）")] = None,
+    db: Annotated[Path | None, typer.Option(help="核对出处用的数据库（默认 gongbao.db，若存在）")] = None,
+) -> None:
+    """运行预案模型中的测试用例，并在数据库中核对每条出处。"""
+    from gongbao.plans.model import bundled_plan_paths, load_plans, run_plan_tests
+    from gongbao.rules.check import verify
+
+    plans = _run_or_exit(load_plans, files or bundled_plan_paths())
+    total, failures = 0, []
+    for p in plans.values():
+        n, f = run_plan_tests(p)
+        total, failures = total + n, failures + f
+    db = db or (Path(DEFAULT_DB) if Path(DEFAULT_DB).exists() else None)
+    if db is not None:
+        conn = _read_db(db)
+        failures += [x for p in plans.values() for x in verify(p.id, p.sources(), conn)]
+    for f in failures:
+        typer.echo(f"✗ {f}", err=True)
+    checked = f"；出处已在 {db} 中核对" if db else "；未核对出处（没有数据库）"
+    typer.echo(f"{len(plans)} 个预案，{total} 个用例，{len(failures)} 个问题{checked}。")
+    if failures:
+        raise typer.Exit(1)
+
+
+@plans_app.command("docs")
+def plans_docs() -> None:
+    """生成 docs/plans.md（每个预案的事实项、分级与响应条件）。"""
+    from gongbao.plans.docs import render_markdown
+    from gongbao.plans.model import bundled_plans
+
+    sys.stdout.write(render_markdown(_run_or_exit(bundled_plans)))
+
+
+class RespondFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def respond(
+    plan: Annotated[str, typer.Argument(help="预案编号或文号（gongbao plans list 查看）")],
+    facts: Annotated[
+        Path | None, typer.Option("--facts", "-f", help="事实 JSON 文件，- 表示标准输入")
+    ] = None,
+    sets: Annotated[list[str] | None, typer.Option("--set", "-s", help="事实项 名称=值，可重复")] = None,
+    at: Annotated[str | None, typer.Option("--at", help="事发时间，如 2024-03-05T14:20（默认现在）")] = None,
+    format: Annotated[RespondFormat, typer.Option("--format", help="text 或 json")] = RespondFormat.text,
+) -> None:
+    """应急响应：按预案判定事件等级、响应级别、启动人，列出带截止时刻的报告检查单、工作组和升级时点。"""
+    import datetime as dt
+
+    from gongbao.plans.model import get_plan
+
+    p = _run_or_exit(get_plan, plan)
+    when = None
+    if at:
+        try:
+            when = dt.datetime.fromisoformat(at.replace(" ", "T"))
+        except ValueError:
+            _err(f"--at 应为 YYYY-MM-DDTHH:MM，收到「{at}」")
+            raise typer.Exit(2) from None
+    case = _run_or_exit(_case, facts, sets or [])
+    res = _run_or_exit(p.respond, case, when)
+    if format is RespondFormat.json:
+        typer.echo(json.dumps(res, ensure_ascii=False, indent=2))
+        return
+    from gongbao.plans.report import render_text
+
+    typer.echo(render_text(res))
+
+
 @app.command()
 def serve(
     db: DbOption = Path(DEFAULT_DB),

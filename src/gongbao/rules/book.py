@@ -152,6 +152,8 @@ class InputSpec:
             v = Decimal(raw if isinstance(raw, str) else str(raw))
             if not v.is_finite():
                 raise InvalidOperation
+            if self.unit in ("%", "‰"):  # a bare 70 in a percentage field means 70%
+                v /= 100 if self.unit == "%" else 1000
         except (InvalidOperation, ValueError, TypeError):
             try:
                 q = parse_quantity(raw)
@@ -311,8 +313,9 @@ class Rule:
             if value is None or value == "" or (isinstance(value, str) and not value.strip()):
                 if spec.required:
                     problems.append(f"缺少{spec.title}：{spec.describe_type()}")
-                    continue
-                value = spec.default
+                else:
+                    env[name] = spec.default  # typed when the rulebook was loaded
+                continue
             typed, problem = spec.coerce(value)
             if problem:
                 problems.append(problem)
@@ -862,8 +865,8 @@ class _Compiler:
             type=kind,
             unit="元" if kind == "money" else str(s.get("unit") or ""),
             values=values,
-            minimum=self.quantity(minimum, s).value if minimum is not None else None,
-            maximum=self.quantity(s["max"], s).value if s.get("max") is not None else None,
+            minimum=self.bound(minimum, s),
+            maximum=self.bound(s.get("max"), s),
             help=str(s.get("help") or ""),
         )
         if "default" in s:
@@ -878,6 +881,14 @@ class _Compiler:
         if a is not None and a not in self.ambiguities:
             raise self.fail(raw, f"未声明的歧义「{a}」")
         return a
+
+    def bound(self, raw: Any, where: Mapping[str, Any]) -> Decimal | None:
+        """An input's min/max; for a percentage input a bare number is a percentage (``max: 100``)."""
+        if raw is None:
+            return None
+        q = self.quantity(raw, where)
+        scale = {"%": 100, "‰": 1000}.get(str(where.get("unit") or ""), 1) if q.unit == "" else 1
+        return q.value / scale
 
     def split(self, raw: Any, where: Any) -> dict[str, Any]:
         """Output fields for a ``split`` of the amount among payers (or uses)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -206,18 +206,23 @@ def locate(doc: dict[str, Any], source: Source) -> Located | None:
 
 def verify_sources(rule: Rule, conn: sqlite3.Connection) -> list[str]:
     """Problems with the rule's citations against the documents in ``conn`` (empty: all found)."""
+    return verify(rule.id, sources(rule), conn)
+
+
+def verify(ident: str, cited: Iterable[tuple[str, Source]], conn: sqlite3.Connection) -> list[str]:
+    """Problems with the citations ``(what, source)`` of rule or plan ``ident`` (empty: all found)."""
     problems = []
     docs: dict[str, dict[str, Any] | None] = {}
-    for what, src in sources(rule):
+    for what, src in cited:
         if src.doc_no not in docs:
             doc_id = Q.lookup_doc_no(conn, src.doc_no)
             docs[src.doc_no] = Q.get_document(conn, doc_id) if doc_id else None
         doc = docs[src.doc_no]
         if doc is None:
-            problems.append(f"{rule.id} {what}：数据库中没有 {src.doc_no}")
+            problems.append(f"{ident} {what}：数据库中没有 {src.doc_no}")
         elif locate(doc, src) is None:
             problems.append(
-                f"{rule.id} {what}：在 {src.doc_no} 中找不到「{src.clause}」"
+                f"{ident} {what}：在 {src.doc_no} 中找不到「{src.clause}」"
                 + (f"里的引文「{src.quote}」" if src.quote else "")
             )
     return problems

@@ -492,6 +492,8 @@ class Logic(Node):
             return not pairs[0][0], f"并非（{pairs[0][1]}）"
         v = all(p[0] for p in pairs) if self.kind == "all" else any(p[0] for p in pairs)
         joiner = "，且" if self.kind == "all" else "，或"
+        if self.kind == "any" and v:  # say what matched, not every alternative that did not
+            pairs = [p for p in pairs if p[0]]
         return v, joiner.join(f"{d} {'✓' if x else '✗'}" for x, d in pairs)
 
 

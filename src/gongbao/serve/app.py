@@ -11,6 +11,7 @@ import datetime as dt
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,8 +25,10 @@ from fastapi.templating import Jinja2Templates
 from fastapi_offline import FastAPIOffline
 
 from gongbao.errors import GongbaoError
+from gongbao.plans import model as P
 from gongbao.rules import book as R
 from gongbao.rules.check import annotate_sources
+from gongbao.rules.quantity import fmt as format_quantity
 from gongbao.serve.graph import neighbourhood
 from gongbao.store import agencies as A
 from gongbao.store import links as L
@@ -86,6 +89,25 @@ def parse_date(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise GongbaoError(f"日期应为 YYYY-MM-DD，收到「{value}」") from None
+
+
+def default_text(field: dict[str, Any]) -> Any:
+    """A form field's initial value: percentages as ``60%`` (they are held as fractions)."""
+    d = field["default"]
+    if d is None:
+        return ""
+    if field["unit"] in ("%", "‰") and not isinstance(d, bool):
+        return format_quantity(Decimal(str(d)), field["unit"])
+    return d
+
+
+def parse_datetime(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromisoformat(value.strip().replace(" ", "T"))
+    except ValueError:
+        raise GongbaoError(f"时间应为 YYYY-MM-DDTHH:MM，收到「{value}」") from None
 
 
 def create_app(db_path: str | Path) -> FastAPI:
@@ -335,6 +357,36 @@ def create_app(db_path: str | Path) -> FastAPI:
         with db() as conn:
             return annotate_sources(conn, result)
 
+    @api.get("/plans", summary="应急预案模型列表")
+    def api_plans() -> list[dict[str, Any]]:
+        return [
+            {
+                "id": p.id,
+                "title": p.title,
+                "county": p.county,
+                "document": {"doc_no": p.doc_no, "title": p.doc_title},
+            }
+            for p in P.bundled_plans().values()
+        ]
+
+    @api.get("/plans/{plan_id}", summary="一个应急预案模型：事实项、分级、响应级别、工作组、缺失的标准")
+    def api_plan(plan_id: str) -> dict[str, Any]:
+        with db() as conn:
+            return annotate_sources(conn, P.get_plan(plan_id).to_dict())
+
+    @api.post(
+        "/plans/{plan_id}/respond",
+        summary="应急响应：等级、响应级别、启动人、带截止时刻的检查单（每项引用条款）",
+    )
+    def api_respond(
+        plan_id: str,
+        facts: Annotated[dict[str, Any], Body(description='事实项，如 {"deaths": 1}')],
+        at: Annotated[str | None, Query(description="事发时间 YYYY-MM-DDTHH:MM，默认现在")] = None,
+    ) -> dict[str, Any]:
+        result = P.get_plan(plan_id).respond(facts, at=parse_datetime(at))
+        with db() as conn:
+            return annotate_sources(conn, result)
+
     app.include_router(api)
 
     # ------------------------------------------------------------------ HTML
@@ -465,12 +517,37 @@ def create_app(db_path: str | Path) -> FastAPI:
             spec = annotate_sources(conn, rule.to_dict())
             doc_id = Q.lookup_doc_no(conn, rule.doc_no)
             validity = L.status(conn, str(doc_id)) if doc_id else None
-        values = {
-            i["name"]: params.get(i["name"], "" if i["default"] is None else i["default"])
-            for i in spec["inputs"]
-        }
+        values = {i["name"]: params.get(i["name"], default_text(i)) for i in spec["inputs"]}
         return page(request, "rule.html", rule=spec, result=result, problems=problems, values=values,
                     as_of=as_of or "", doc_id=doc_id, validity=validity)  # fmt: skip
+
+    @app.get("/respond", response_class=HTMLResponse, include_in_schema=False)
+    def plans_page(request: Request) -> HTMLResponse:
+        groups: dict[str, list[P.Plan]] = {}
+        for p in P.bundled_plans().values():
+            groups.setdefault(p.county, []).append(p)
+        return page(request, "plans.html", groups=groups)
+
+    @app.get("/respond/{plan_id}", response_class=HTMLResponse, include_in_schema=False)
+    def respond_page(request: Request, plan_id: str) -> HTMLResponse:
+        plan = P.get_plan(plan_id)
+        params = dict(request.query_params)
+        result, problems = None, []
+        at = params.pop("at", "") or None
+        submitted = params.pop("calc", None) is not None
+        with db() as conn:
+            if submitted:
+                try:
+                    result = annotate_sources(conn, plan.respond(params, at=parse_datetime(at)))
+                except R.RuleInputError as exc:
+                    problems = exc.problems
+                except GongbaoError as exc:
+                    problems = [str(exc)]
+            spec = annotate_sources(conn, plan.to_dict())
+            doc_id = Q.lookup_doc_no(conn, plan.doc_no)
+        values = {f["name"]: params.get(f["name"], default_text(f)) for f in spec["facts"]}
+        return page(request, "respond.html", plan=spec, result=result, problems=problems, values=values,
+                    at=at or "", doc_id=doc_id)  # fmt: skip
 
     @app.get("/issuers", response_class=HTMLResponse, include_in_schema=False)
     def issuers_page(request: Request) -> HTMLResponse:
