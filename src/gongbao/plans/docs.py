@@ -5,11 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from gongbao.plans.model import Plan
-from gongbao.rules.quantity import fmt
-
-
-def _cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+from gongbao.rules.docs import _cell, inputs_table
 
 
 def render_markdown(plans: Mapping[str, Plan]) -> str:
@@ -32,28 +28,7 @@ def render_markdown(plans: Mapping[str, Plan]) -> str:
         out += ["", f"## {p.id}", "", f"**{p.title}** — {p.doc_no}《{p.doc_title}》", ""]
         if p.summary:
             out += [p.summary, ""]
-        out += [
-            "**事实项**",
-            "",
-            "| name | 含义 | 类型 | 单位 | 取值 / 范围 | 默认 |",
-            "|---|---|---|---|---|---|",
-        ]
-        for s in p.facts.values():
-            allowed = "、".join(s.values)
-            if s.minimum is not None or s.maximum is not None:
-                allowed = "，".join(
-                    x
-                    for x in (
-                        f"≥ {fmt(s.minimum, s.unit)}" if s.minimum is not None else "",
-                        f"≤ {fmt(s.maximum, s.unit)}" if s.maximum is not None else "",
-                    )
-                    if x
-                )
-            default = "（必填）" if s.required else f"`{fmt(s.default, s.unit)}`"
-            label = s.label + (f"：{s.help}" if s.help else "")
-            out.append(
-                f"| `{s.name}` | {_cell(label)} | {s.type} | {s.unit} | {_cell(allowed)} | {default} |"
-            )
+        out += ["**事实项**", "", *inputs_table(p.facts)]
         for title, levels in (("事件分级（从高到低）", p.grades), ("响应级别（从高到低）", p.responses)):
             if levels:
                 out += ["", f"**{title}**", ""]

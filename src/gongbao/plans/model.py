@@ -20,8 +20,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from gongbao.rules import engine as E
 from gongbao.rules.book import (
     Ambiguity,
@@ -32,9 +30,10 @@ from gongbao.rules.book import (
     UnknownRuleError,
     _Compiler,
     _json,
-    _Loader,
     _Map,
     _Name,
+    coerce_inputs,
+    read_yaml,
 )
 
 _DURATION = re.compile(
@@ -148,27 +147,7 @@ class Plan:
 
     def validate(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         """Typed facts (names or Chinese labels as keys); RuleInputError listing every problem."""
-        by_label = {s.label: n for n, s in self.facts.items()}
-        env, problems, given = {}, [], {}
-        for key, value in raw.items():
-            name = key if key in self.facts else by_label.get(str(key).strip())
-            if name is None:
-                problems.append(f"未知事实项「{key}」（可用：{'、'.join(self.facts)}）")
-            else:
-                given[name] = value
-        for name, spec in self.facts.items():
-            value = given.get(name)
-            if value is None or (isinstance(value, str) and not value.strip()):
-                if spec.required:
-                    problems.append(f"缺少{spec.title}：{spec.describe_type()}")
-                else:
-                    env[name] = spec.default
-                continue
-            typed, problem = spec.coerce(value)
-            if problem:
-                problems.append(problem)
-            else:
-                env[name] = typed
+        env, problems = coerce_inputs(self.facts, raw, "事实项")
         if problems:
             raise RuleInputError(problems, self.id)
         return env
@@ -573,15 +552,7 @@ class _PlanCompiler(_Compiler):
 
 
 def load_plan(path: str | Path, text: str | None = None) -> Plan:
-    path = str(path)
-    try:
-        raw = yaml.load(text if text is not None else Path(path).read_text(encoding="utf-8"), Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise RulebookError(
-            f"YAML 格式错误：{exc.problem}", f"{path}:{mark.line + 1}" if mark else path
-        ) from None
-    return _PlanCompiler(path).plan(raw)
+    return _PlanCompiler(str(path)).plan(read_yaml(str(path), text))
 
 
 def bundled_plan_paths() -> list[Path]:

@@ -193,6 +193,56 @@ class InputSpec:
         }
 
 
+def names_of(
+    specs: Mapping[str, InputSpec], keys: Iterable[Any], word: str = "输入项"
+) -> tuple[dict[Any, str], list[str]]:
+    """Input names for the given keys (names or Chinese labels), and a problem per unknown key."""
+    names, problems = {}, []
+    for key in keys:
+        name = (
+            key if key in specs else next((n for n, s in specs.items() if s.label == str(key).strip()), None)
+        )
+        if name is None:
+            problems.append(f"未知{word}「{key}」（可用：{'、'.join(specs)}）")
+        else:
+            names[key] = name
+    return names, problems
+
+
+def coerce_inputs(
+    specs: Mapping[str, InputSpec], raw: Mapping[str, Any], word: str = "输入项"
+) -> tuple[dict[str, Any], list[str]]:
+    """Typed inputs (by name; Chinese labels accepted as keys) and the list of every problem."""
+    names, problems = names_of(specs, raw, word)
+    env, more = coerce_named(specs, {name: raw[key] for key, name in names.items()})
+    return env, problems + more
+
+
+def coerce_named(
+    specs: Mapping[str, InputSpec], given: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    """Typed inputs from values keyed by input name; missing inputs take their defaults."""
+    env: dict[str, Any] = {}
+    problems: list[str] = []
+    for name, spec in specs.items():
+        value = given.get(name)
+        if spec._options and isinstance(value, str) and value in spec._options:  # fast path: exact option
+            env[name] = spec._options[value]
+            continue
+        if value is None or value == "" or (isinstance(value, str) and not value.strip()):
+            if spec.required:
+                problems.append(f"缺少{spec.title}：{spec.describe_type()}")
+            else:
+                env[name] = spec.default  # typed when the rulebook was loaded
+            continue
+        typed, problem = spec.coerce(value)
+        if problem:
+            problems.append(problem)
+        else:
+            env[name] = typed
+    return env, problems
+
+
 @dataclass
 class Parameter:
     name: str
@@ -272,10 +322,8 @@ class Rule:
     notes: list[str]
     tests: list[dict[str, Any]]
     line: int = 0
-    _by_label: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self._by_label = {spec.label: name for name, spec in self.inputs.items()}
         self._env = {name: p.quantity.value for name, p in self.parameters.items()}
         self._fast = E.Codegen().function(
             [(name, o.node.arg) for name, o in self.outputs.items()], [c.test for c in self.eligibility]
@@ -285,43 +333,13 @@ class Rule:
     # inputs
 
     def names_of(self, keys: Iterable[Any]) -> tuple[dict[Any, str], list[str]]:
-        """Input names for the given keys (names or Chinese labels), and a problem per unknown key."""
-        names, problems = {}, []
-        for key in keys:
-            name = key if key in self.inputs else self._by_label.get(str(key).strip())
-            if name is None:
-                problems.append(f"未知输入项「{key}」（可用：{'、'.join(self.inputs)}）")
-            else:
-                names[key] = name
-        return names, problems
+        return names_of(self.inputs, keys)
 
     def coerce(self, raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
-        """Typed inputs (by name; Chinese labels accepted as keys) and the list of problems."""
-        names, problems = self.names_of(raw)
-        env, more = self.coerce_named({name: raw[key] for key, name in names.items()})
-        return env, problems + more
+        return coerce_inputs(self.inputs, raw)
 
     def coerce_named(self, given: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
-        """Typed inputs from values keyed by input name; missing inputs take their defaults."""
-        env: dict[str, Any] = {}
-        problems: list[str] = []
-        for name, spec in self.inputs.items():
-            value = given.get(name)
-            if spec._options and isinstance(value, str) and value in spec._options:  # fast path: exact option
-                env[name] = spec._options[value]
-                continue
-            if value is None or value == "" or (isinstance(value, str) and not value.strip()):
-                if spec.required:
-                    problems.append(f"缺少{spec.title}：{spec.describe_type()}")
-                else:
-                    env[name] = spec.default  # typed when the rulebook was loaded
-                continue
-            typed, problem = spec.coerce(value)
-            if problem:
-                problems.append(problem)
-            else:
-                env[name] = typed
-        return env, problems
+        return coerce_named(self.inputs, given)
 
     def validate(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         env, problems = self.coerce(raw)
@@ -926,19 +944,22 @@ class _Named(E.Node):
 # loading
 
 
-def load_rulebook(path: str | Path, text: str | None = None) -> list[Rule]:
-    """The rules of one YAML rulebook file; RulebookError (with file:line) if it is malformed."""
-    path = str(path)
+def read_yaml(path: str, text: str | None = None) -> Any:
+    """A rulebook or plan file as data (line numbers kept, duplicate keys refused)."""
     try:
-        raw = yaml.load(text if text is not None else Path(path).read_text(encoding="utf-8"), Loader=_Loader)
+        return yaml.load(text if text is not None else Path(path).read_text(encoding="utf-8"), Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise RulebookError(
             f"YAML 格式错误：{exc.problem}", f"{path}:{mark.line + 1}" if mark else path
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise RulebookError(f"无法读取规则书：{exc}", path) from None
-    return _Compiler(path).book(raw)
+        raise RulebookError(f"无法读取文件：{exc}", path) from None
+
+
+def load_rulebook(path: str | Path, text: str | None = None) -> list[Rule]:
+    """The rules of one YAML rulebook file; RulebookError (with file:line) if it is malformed."""
+    return _Compiler(str(path)).book(read_yaml(str(path), text))
 
 
 def bundled_paths() -> list[Path]:

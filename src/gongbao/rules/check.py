@@ -157,24 +157,19 @@ def _subtree_text(node: dict[str, Any]) -> str:
     return node["text"] + "".join(_subtree_text(c) for c in node["children"])
 
 
-def _find_path(nodes: list[dict[str, Any]], markers: list[str]) -> Iterator[dict[str, Any]]:
-    """Nodes reached by following the marker chain from any depth (a clause may omit its chapter)."""
+def _find_path(
+    nodes: list[dict[str, Any]], markers: list[str], anywhere: bool = True
+) -> Iterator[dict[str, Any]]:
+    """Nodes reached by following the marker chain; its first marker may be at any depth (a clause may
+    omit its chapter), the following ones are children in turn."""
     for n in nodes:
         if n["marker"] and squeeze(n["marker"]) == markers[0]:
             if len(markers) == 1:
                 yield n
             else:
-                yield from _find_path_strict(n["children"], markers[1:])
-        yield from _find_path(n["children"], markers)
-
-
-def _find_path_strict(nodes: list[dict[str, Any]], markers: list[str]) -> Iterator[dict[str, Any]]:
-    for n in nodes:
-        if n["marker"] and squeeze(n["marker"]) == markers[0]:
-            if len(markers) == 1:
-                yield n
-            else:
-                yield from _find_path_strict(n["children"], markers[1:])
+                yield from _find_path(n["children"], markers[1:], anywhere=False)
+        if anywhere:
+            yield from _find_path(n["children"], markers)
 
 
 def _all_nodes(nodes: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:

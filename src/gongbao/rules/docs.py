@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from gongbao.rules.book import Rule
+from gongbao.rules.book import InputSpec, Rule
 from gongbao.rules.quantity import fmt
 
 
@@ -18,6 +18,26 @@ def _cell(text: str) -> str:
 
 def _src(s) -> str:
     return f"{s.doc_no} {s.clause}"
+
+
+def _num(value: object, unit: str) -> str:
+    """A bound or default as typed by users: ``60%`` for percentages, the plain number otherwise."""
+    return fmt(value, unit if unit in ("%", "‰") else "")
+
+
+def inputs_table(specs: Mapping[str, InputSpec]) -> list[str]:
+    """A Markdown table of inputs (or facts): name, meaning, type, unit, allowed values, default."""
+    out = ["| name | 含义 | 类型 | 单位 | 取值 / 范围 | 默认 |", "|---|---|---|---|---|---|"]
+    for s in specs.values():
+        allowed = "、".join(s.values)
+        if s.minimum is not None or s.maximum is not None:
+            lo = "" if s.minimum is None else f"≥ {_num(s.minimum, s.unit)}"
+            hi = "" if s.maximum is None else f"≤ {_num(s.maximum, s.unit)}"
+            allowed = "，".join(x for x in (lo, hi) if x)
+        default = "（必填）" if s.required else f"`{_num(s.default, s.unit)}`"
+        label = s.label + (f"：{s.help}" if s.help else "")
+        out.append(f"| `{s.name}` | {_cell(label)} | {s.type} | {s.unit} | {_cell(allowed)} | {default} |")
+    return out
 
 
 def render_markdown(rules: Mapping[str, Rule]) -> str:
@@ -42,23 +62,7 @@ def render_markdown(rules: Mapping[str, Rule]) -> str:
             out += [r.summary, ""]
         if r.effective:
             out += [f"有效期：{r.effective.text()}（{_src(r.effective.source)}）", ""]
-        out += [
-            "**输入**",
-            "",
-            "| name | 含义 | 类型 | 单位 | 取值 / 范围 | 默认 |",
-            "|---|---|---|---|---|---|",
-        ]
-        for s in r.inputs.values():
-            allowed = "、".join(s.values) if s.values else ""
-            if s.minimum is not None or s.maximum is not None:
-                lo = "" if s.minimum is None else f"≥ {s.minimum}"
-                hi = "" if s.maximum is None else f"≤ {s.maximum}"
-                allowed = "，".join(x for x in (lo, hi) if x)
-            default = "（必填）" if s.required else f"`{fmt(s.default)}`"
-            label = s.label + (f"：{s.help}" if s.help else "")
-            out.append(
-                f"| `{s.name}` | {_cell(label)} | {s.type} | {s.unit} | {_cell(allowed)} | {default} |"
-            )
+        out += ["**输入**", "", *inputs_table(r.inputs)]
         out += ["", "**结果**", "", "| name | 含义 | 单位 | 出处 |", "|---|---|---|---|"]
         for o in r.outputs.values():
             extra = ("；分担：" + "、".join(f"`{o.name}.{p}`" for p in o.split)) if o.split else ""

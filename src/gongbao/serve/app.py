@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from importlib import resources
@@ -89,6 +89,34 @@ def parse_date(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise GongbaoError(f"日期应为 YYYY-MM-DD，收到「{value}」") from None
+
+
+class Form:
+    """A calculator or response form submitted by GET: its fields, the date/time field ``when_name``,
+    and ``calc=1`` marking a submission. ``run`` evaluates it, keeping every input problem for display."""
+
+    def __init__(
+        self, request: Request, when_name: str, evaluate: Callable[[dict[str, Any], str | None], dict]
+    ):
+        self.params = dict(request.query_params)
+        self.when = self.params.pop(when_name, "") or ""
+        self.submitted = self.params.pop("calc", None) is not None
+        self.evaluate = evaluate
+        self.problems: list[str] = []
+
+    def run(self, conn: sqlite3.Connection) -> dict[str, Any] | None:
+        if not self.submitted:
+            return None
+        try:
+            return annotate_sources(conn, self.evaluate(self.params, self.when or None))
+        except R.RuleInputError as exc:
+            self.problems = exc.problems
+        except GongbaoError as exc:
+            self.problems = [str(exc)]
+        return None
+
+    def values(self, fields: list[dict[str, Any]]) -> dict[str, Any]:
+        return {f["name"]: self.params.get(f["name"], default_text(f)) for f in fields}
 
 
 def default_text(field: dict[str, Any]) -> Any:
@@ -502,24 +530,14 @@ def create_app(db_path: str | Path) -> FastAPI:
     @app.get("/rules/{rule_id}", response_class=HTMLResponse, include_in_schema=False)
     def rule_page(request: Request, rule_id: str) -> HTMLResponse:
         rule = R.get_rule(rule_id)
-        params = dict(request.query_params)
-        result, problems = None, []
-        as_of = params.pop("as_of", "") or None
-        submitted = params.pop("calc", None) is not None
+        form = Form(request, "as_of", lambda params, when: rule.evaluate(params, as_of=parse_date(when)))
         with db() as conn:
-            if submitted:
-                try:
-                    result = annotate_sources(conn, rule.evaluate(params, as_of=parse_date(as_of)))
-                except R.RuleInputError as exc:
-                    problems = exc.problems
-                except GongbaoError as exc:
-                    problems = [str(exc)]
+            result = form.run(conn)
             spec = annotate_sources(conn, rule.to_dict())
             doc_id = Q.lookup_doc_no(conn, rule.doc_no)
             validity = L.status(conn, str(doc_id)) if doc_id else None
-        values = {i["name"]: params.get(i["name"], default_text(i)) for i in spec["inputs"]}
-        return page(request, "rule.html", rule=spec, result=result, problems=problems, values=values,
-                    as_of=as_of or "", doc_id=doc_id, validity=validity)  # fmt: skip
+        return page(request, "rule.html", rule=spec, result=result, problems=form.problems,
+                    values=form.values(spec["inputs"]), as_of=form.when, doc_id=doc_id, validity=validity)  # fmt: skip
 
     @app.get("/respond", response_class=HTMLResponse, include_in_schema=False)
     def plans_page(request: Request) -> HTMLResponse:
@@ -531,23 +549,13 @@ def create_app(db_path: str | Path) -> FastAPI:
     @app.get("/respond/{plan_id}", response_class=HTMLResponse, include_in_schema=False)
     def respond_page(request: Request, plan_id: str) -> HTMLResponse:
         plan = P.get_plan(plan_id)
-        params = dict(request.query_params)
-        result, problems = None, []
-        at = params.pop("at", "") or None
-        submitted = params.pop("calc", None) is not None
+        form = Form(request, "at", lambda params, when: plan.respond(params, at=parse_datetime(when)))
         with db() as conn:
-            if submitted:
-                try:
-                    result = annotate_sources(conn, plan.respond(params, at=parse_datetime(at)))
-                except R.RuleInputError as exc:
-                    problems = exc.problems
-                except GongbaoError as exc:
-                    problems = [str(exc)]
+            result = form.run(conn)
             spec = annotate_sources(conn, plan.to_dict())
             doc_id = Q.lookup_doc_no(conn, plan.doc_no)
-        values = {f["name"]: params.get(f["name"], default_text(f)) for f in spec["facts"]}
-        return page(request, "respond.html", plan=spec, result=result, problems=problems, values=values,
-                    at=at or "", doc_id=doc_id)  # fmt: skip
+        return page(request, "respond.html", plan=spec, result=result, problems=form.problems,
+                    values=form.values(spec["facts"]), at=form.when, doc_id=doc_id)  # fmt: skip
 
     @app.get("/issuers", response_class=HTMLResponse, include_in_schema=False)
     def issuers_page(request: Request) -> HTMLResponse:
