@@ -13,6 +13,8 @@ from gongbao.plans.model import (
     _PlanCompiler,
     bundled_plans,
     conflicts,
+    next_daily,
+    parse_daily,
     parse_duration,
     run_plan_tests,
 )
@@ -70,6 +72,14 @@ def plan(ident: str = "t", threshold: str = "100"):
 )
 def test_durations(text, minutes):
     assert parse_duration(text) == dt.timedelta(minutes=minutes)
+
+
+def test_daily_clock_deadlines():
+    times = parse_daily("每日9时前、14时前")
+    assert times == [dt.time(9), dt.time(14)]
+    assert next_daily(dt.datetime(2024, 3, 5, 10, 0), times) == dt.datetime(2024, 3, 5, 14, 0)
+    assert next_daily(dt.datetime(2024, 3, 5, 14, 1), times) == dt.datetime(2024, 3, 6, 9, 0)
+    assert parse_daily("2小时内") == []
 
 
 def test_unknown_duration_stays_text():
@@ -168,6 +178,15 @@ def test_power_outage_plan_at_its_boundaries():
         (p.respond({"county_load_shed": x}, AT)["level"] or {}).get("id") for x in (19.9, 20, 39.9, 40, 60)
     ]
     assert levels == [None, "Ⅲ级", "Ⅲ级", "Ⅱ级", "Ⅰ级"]
+
+
+def test_the_two_yangcheng_grid_plans_disagree_and_say_so():
+    # 阳政办发〔2022〕71号 4.3.1: Ⅲ级 from 20% county load shed; 阳政办发〔2022〕76号 4.2.3 (5): Ⅲ级 from 40%
+    res = PLANS["yangcheng-power-outage"].respond({"county_load_shed": 45}, AT)
+    found = {c["measure"]: c for c in res["conflicts"]}
+    assert found["阳城县电网减供负荷比例"]["plan"] == "yangcheng-energy-supply"
+    assert "Ⅲ级 ≥20%" in found["阳城县电网减供负荷比例"]["this"]
+    assert "Ⅲ级 ≥40%" in found["阳城县电网减供负荷比例"]["other"]
 
 
 # --------------------------------------------------------------------------------------------------

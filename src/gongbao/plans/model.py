@@ -35,13 +35,14 @@ from gongbao.rules.book import (
     coerce_inputs,
     read_yaml,
 )
+from gongbao.rules.check import node_sources
 
 _DURATION = re.compile(
     r"^(?P<n>\d+(?:\.\d+)?|半|一|两|二|三|四|五|六|十|十二|二十四|四十八)\s*(?P<unit>分钟|小时|个小时|天|日|个工作日)$"
 )
 _CN = {"半": Decimal("0.5"), "一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "十": 10, "十二": 12,
        "二十四": 24, "四十八": 48}  # fmt: skip
-IMMEDIATE = ("立即", "立刻", "第一时间", "及时")
+IMMEDIATE = ("立即", "立刻", "马上", "迅速", "第一时间", "及时")
 
 
 def parse_duration(text: Any) -> dt.timedelta | None:
@@ -58,6 +59,26 @@ def parse_duration(text: Any) -> dt.timedelta | None:
     n = Decimal(str(_CN.get(m["n"], m["n"])))
     minutes = {"分钟": 1, "小时": 60, "个小时": 60, "天": 1440, "日": 1440, "个工作日": 1440}[m["unit"]]
     return dt.timedelta(minutes=float(n * minutes))
+
+
+_DAILY = re.compile(r"(\d{1,2})[时点:：](?:(\d{1,2})分?)?")
+
+
+def parse_daily(text: str) -> list[dt.time]:
+    """``每日9时前、14时前`` → [09:00, 14:00]: fixed clock times of a daily report (empty if not daily)."""
+    if not str(text).startswith(("每日", "每天")):
+        return []
+    return sorted(dt.time(int(h), int(m or 0)) for h, m in _DAILY.findall(str(text)) if int(h) < 24)
+
+
+def next_daily(after: dt.datetime, times: list[dt.time]) -> dt.datetime:
+    """The first of the daily clock ``times`` at or after ``after``."""
+    for day in (after.date(), after.date() + dt.timedelta(days=1)):
+        for t in times:
+            when = dt.datetime.combine(day, t)
+            if when >= after:
+                return when
+    raise AssertionError("unreachable: times is not empty")
 
 
 def _due(at: dt.datetime, delta: dt.timedelta | None) -> str | None:
@@ -96,6 +117,7 @@ class Duty:
     levels: list[str] = field(default_factory=list)
     when: E.Node | None = None
     ambiguity: str | None = None
+    daily: list[dt.time] = field(default_factory=list)  # 每日14时前: fixed clock times
 
 
 @dataclass
@@ -182,15 +204,22 @@ class Plan:
             if not applies(d.levels, d.when):
                 continue
             ctx.touch(d.ambiguity)
+            due, next_repeat = _due(at, d.within), _due(at + (d.within or dt.timedelta(0)), d.repeat)
+            if d.daily:
+                first = next_daily(at, d.daily)
+                due = first.isoformat(timespec="minutes")
+                next_repeat = next_daily(first + dt.timedelta(minutes=1), d.daily).isoformat(
+                    timespec="minutes"
+                )
             checklist.append(
                 {
                     "who": d.who,
                     "to": d.to,
                     "within": d.within_text,
-                    "due": _due(at, d.within),
+                    "due": due,
                     "from": "事发" if d.start == "incident" else "启动响应",
-                    "repeat": d.repeat_text or None,
-                    "next_repeat": _due(at + (d.within or dt.timedelta(0)), d.repeat) if d.repeat else None,
+                    "repeat": d.repeat_text or ("每日" if d.daily else None),
+                    "next_repeat": next_repeat if d.repeat or d.daily else None,
                     "content": d.content,
                     "source": d.source.to_dict(),
                 }
@@ -272,9 +301,9 @@ class Plan:
             "conflicts": conflicts(self),
         }
 
-    def thresholds(self) -> dict[str, dict[str, list[tuple[str, Decimal]]]]:
-        """For each shared measure: the response levels' thresholds (op, value) on it."""
-        out: dict[str, dict[str, list[tuple[str, Decimal]]]] = {}
+    def thresholds(self) -> dict[str, dict[str, list[tuple[str, str]]]]:
+        """For each shared measure: the response levels' thresholds (op, value as text) on it."""
+        out: dict[str, dict[str, list[tuple[str, str]]]] = {}
         level_of_grade: dict[str, str] = {}  # a response that starts at a grade: {eq: [grade, 较大]}
         for lv in self.responses:
             for name, op, value in _comparisons(lv.when):
@@ -285,13 +314,16 @@ class Plan:
         for key, when in pairs:
             for name, op, value in _comparisons(when):
                 if name in self.measures:
-                    out.setdefault(self.measures[name], {}).setdefault(key, []).append((op, value))
+                    shown = E.fmt(value, self.facts[name].unit)
+                    out.setdefault(self.measures[name], {}).setdefault(key, []).append((op, shown))
         return out
 
     def sources(self) -> Iterator[tuple[str, E.Source]]:
         for kind, levels in (("分级", self.grades), ("响应", self.responses)):
             for lv in levels:
                 yield f"{kind} {lv.id}", lv.source
+                if lv.when is not None:
+                    yield from ((f"{kind} {lv.id} 的条件", src) for src in node_sources(lv.when))
                 for m in lv.measures:
                     yield (
                         f"{kind} {lv.id} 措施",
@@ -377,10 +409,10 @@ def conflicts(plan: Plan, plans: Mapping[str, Plan] | None = None) -> list[dict[
     return out
 
 
-def _describe(levels: dict[str, list[tuple[str, Decimal]]]) -> str:
+def _describe(levels: dict[str, list[tuple[str, str]]]) -> str:
     words = {">=": "≥", ">": ">", "<": "<", "<=": "≤", "==": "=", "!=": "≠"}
     return "；".join(
-        f"{lv} " + "、".join(f"{words[op]}{E.fmt(v)}" for op, v in sorted(set(items), key=lambda x: x[1]))
+        f"{lv} " + "、".join(f"{words[op]}{v}" for op, v in dict.fromkeys(items))
         for lv, items in levels.items()
     )
 
@@ -508,6 +540,7 @@ class _PlanCompiler(_Compiler):
             levels=self.levels_of(d.get("levels"), d, levels),
             when=self.node(d["when"], d, names, True) if d.get("when") is not None else None,
             ambiguity=self.ambiguity(d),
+            daily=parse_daily(d["within"]) if within is None else [],
         )
 
     def group(self, raw: Any, levels: set[str]) -> Group:

@@ -113,14 +113,14 @@ def sources(rule: Rule) -> Iterator[tuple[str, Source]]:
         yield f"结果 {o.name}", o.source
         if o.split_source:
             yield f"分担 {o.name}", o.split_source
-        yield from ((f"结果 {o.name} 的步骤", s) for s in _node_sources(o.node))
+        yield from ((f"结果 {o.name} 的步骤", s) for s in node_sources(o.node))
     for a in rule.ambiguities.values():
         yield f"歧义 {a.id}", a.source
     if rule.effective:
         yield "有效期", rule.effective.source
 
 
-def _node_sources(node: Any) -> Iterator[Source]:
+def node_sources(node: Any) -> Iterator[Source]:
     seen = set()
     stack = [node]
     while stack:
