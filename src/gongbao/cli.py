@@ -784,6 +784,68 @@ def respond(
     typer.echo(render_text(res))
 
 
+class CheckFormat(StrEnum):
+    text = "text"
+    json = "json"
+    html = "html"
+
+
+@app.command("check")
+def check_cmd(
+    paths: Annotated[list[Path] | None, typer.Argument(help="公报文本文件或目录")] = None,
+    db: Annotated[Path | None, typer.Option(help="检查数据库中已入库的全部公报")] = None,
+    only: Annotated[
+        list[str] | None, typer.Option("--only", help="只运行某类检查，如 arithmetic、numbering")
+    ] = None,
+    format: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help="text、json 或 html")
+    ] = CheckFormat.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件")] = None,
+) -> None:
+    """公报校对：合计与分项、编号、目录与标题、数量与列举、电话、附件、引用标题、重复文字等问题。"""
+    from gongbao.proof.core import check
+    from gongbao.proof.report import check_source, render_html, render_text
+
+    if not paths and db is None:
+        _err("请指定要检查的公报文件，或用 --db 检查数据库中的公报")
+        raise typer.Exit(2)
+    reports: list[tuple[str, list]] = []
+    failed = False
+    for path in iter_inputs(paths or []):
+        result = _parse_one(path)
+        if result is None:
+            failed = True
+            continue
+        reports.append((str(path), check(result, only)))
+    if db is not None:
+        conn = _read_db(db)
+        for (sid,) in conn.execute("SELECT id FROM sources ORDER BY id").fetchall():
+            src, findings = check_source(conn, sid)
+            reports.append(
+                (
+                    src["path"],
+                    [f for f in findings if not only or f.check.split(".")[0] in only or f.check in only],
+                )
+            )
+    if format is CheckFormat.json:
+        data = json.dumps(
+            [{"source": s, "findings": [f.to_dict() for f in fs]} for s, fs in reports],
+            ensure_ascii=False,
+            indent=2,
+        )
+    elif format is CheckFormat.html:
+        data = render_html(reports)
+    else:
+        data = "\n\n".join(render_text(s, fs) for s, fs in reports)
+    if output:
+        output.write_text(data, encoding="utf-8")
+        typer.echo(f"已写入 {output}（{sum(len(fs) for _, fs in reports)} 处）", err=True)
+    else:
+        typer.echo(data)
+    if failed:
+        raise typer.Exit(1)
+
+
 @app.command()
 def serve(
     db: DbOption = Path(DEFAULT_DB),

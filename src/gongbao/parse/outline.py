@@ -254,29 +254,21 @@ def walk(nodes: list[OutlineNode]):
         yield from walk(n.children)
 
 
-def numbering_problems(nodes: list[OutlineNode]) -> list[tuple[int, str]]:
-    """Duplicated, skipped or out-of-order numbers among siblings (and among all 条 of a text)."""
-    problems: list[tuple[int, str]] = []
+def numbering_pairs(nodes: list[OutlineNode]) -> list[tuple[str, OutlineNode, OutlineNode]]:
+    """(problem, previous, node) for duplicated ("重复"), skipped ("跳跃") or out-of-order ("顺序")
+    numbers among siblings of one kind (and among all 条 of a text)."""
+    pairs: list[tuple[str, OutlineNode, OutlineNode]] = []
 
     def check(seq: list[OutlineNode]) -> None:
         for a, b in zip(seq, seq[1:], strict=False):
             if a.number is None or b.number is None:
                 continue
             if b.number == a.number:
-                problems.append(
-                    (
-                        b.line_start,
-                        f"编号重复：“{a.marker}”出现两次（第{a.line_start}行、第{b.line_start}行）",
-                    )
-                )
+                pairs.append(("重复", a, b))
             elif b.number > a.number + 1:
-                problems.append(
-                    (b.line_start, f"编号跳跃：“{a.marker}”之后是“{b.marker}”（第{b.line_start}行）")
-                )
+                pairs.append(("跳跃", a, b))
             elif 1 < b.number < a.number:  # a restart at 1 is a new list (a boxed 专栏), not an error
-                problems.append(
-                    (b.line_start, f"编号顺序错误：“{a.marker}”之后是“{b.marker}”（第{b.line_start}行）")
-                )
+                pairs.append(("顺序", a, b))
 
     def visit(children: list[OutlineNode]) -> None:
         by_kind: dict[str, list[OutlineNode]] = {}
@@ -290,5 +282,18 @@ def numbering_problems(nodes: list[OutlineNode]) -> list[tuple[int, str]]:
 
     visit(nodes)
     check([n for n in walk(nodes) if n.kind == "条"])
-    problems.sort()
-    return problems
+    pairs.sort(key=lambda p: p[2].line_start)
+    return pairs
+
+
+def numbering_message(problem: str, a: OutlineNode, b: OutlineNode) -> str:
+    if problem == "重复":
+        return f"编号重复：“{a.marker}”出现两次（第{a.line_start}行、第{b.line_start}行）"
+    if problem == "跳跃":
+        return f"编号跳跃：“{a.marker}”之后是“{b.marker}”（第{b.line_start}行）"
+    return f"编号顺序错误：“{a.marker}”之后是“{b.marker}”（第{b.line_start}行）"
+
+
+def numbering_problems(nodes: list[OutlineNode]) -> list[tuple[int, str]]:
+    """Duplicated, skipped or out-of-order numbers, as (line, Chinese message)."""
+    return [(b.line_start, numbering_message(p, a, b)) for p, a, b in numbering_pairs(nodes)]

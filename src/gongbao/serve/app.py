@@ -26,6 +26,8 @@ from fastapi_offline import FastAPIOffline
 
 from gongbao.errors import GongbaoError
 from gongbao.plans import model as P
+from gongbao.proof.report import check_source
+from gongbao.proof.report import summary as proof_summary
 from gongbao.rules import book as R
 from gongbao.rules.check import annotate_sources
 from gongbao.rules.quantity import fmt as format_quantity
@@ -415,6 +417,18 @@ def create_app(db_path: str | Path) -> FastAPI:
         with db() as conn:
             return annotate_sources(conn, result)
 
+    @api.get(
+        "/gazettes/{gazette_id}/check",
+        summary="公报校对：合计、编号、目录与标题、数量与列举、电话、附件、引用等问题",
+    )
+    def api_gazette_check(gazette_id: int) -> dict[str, Any]:
+        with db() as conn:
+            g = Q.get_gazette(conn, gazette_id)
+            if g is None:
+                raise NotFound(f"公报 {gazette_id}")
+            _, findings = check_source(conn, g["source_id"])
+        return {"gazette": {"id": g["id"], "label": g["label"]}, "findings": [f.to_dict() for f in findings]}
+
     app.include_router(api)
 
     # ------------------------------------------------------------------ HTML
@@ -469,6 +483,18 @@ def create_app(db_path: str | Path) -> FastAPI:
         if g is None:
             raise NotFound(f"公报 {gazette_id}")
         return page(request, "gazette.html", g=g)
+
+    @app.get("/gazette/{gazette_id}/check", response_class=HTMLResponse, include_in_schema=False)
+    def gazette_check_page(request: Request, gazette_id: int) -> HTMLResponse:
+        with db() as conn:
+            g = Q.get_gazette(conn, gazette_id)
+            if g is None:
+                raise NotFound(f"公报 {gazette_id}")
+            _, findings = check_source(conn, g["source_id"])
+            doc_ids = {d["doc_no"]: d["id"] for d in g["documents"] if d["doc_no"]}
+        return page(
+            request, "proof.html", g=g, findings=findings, summary=proof_summary(findings), doc_ids=doc_ids
+        )
 
     @app.get("/source/{source_id}", response_class=HTMLResponse, include_in_schema=False)
     def source_page(

@@ -7,21 +7,121 @@ import re
 from collections.abc import Iterator
 
 from gongbao.parse.models import Document
+from gongbao.parse.outline import numbering_message, numbering_pairs
 from gongbao.proof.core import Finding, Issue, checker
 from gongbao.text.repair import squeeze
 
 _ISSUED = re.compile(r"印发[《<]?(?P<title>.+?)[》>]?的通知$")
 
 
+_CN_DIGITS = "〇一二三四五六七八九"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def _cn(n: int) -> str:
+    if n < 10:
+        return _CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
+
+
+def _marker_pattern(example: str, n: int) -> re.Pattern[str]:
+    """A loose pattern for the marker of number ``n`` in the style of ``example`` ("四、" → "五、")."""
+    if any(c in _CIRCLED for c in example):
+        return re.compile(re.escape(_CIRCLED[n - 1]) if n <= len(_CIRCLED) else r"(?!)")
+    if re.search(r"[一二三四五六七八九十]", example):
+        return re.compile(r"^\s*[（(]?(第)?" + _cn(n) + r"(?![一二三四五六七八九十])", re.M)
+    return re.compile(r"^\s*[（(]?" + str(n) + r"(?![\d.．])|^\s*[（(]?" + str(n) + r"[.．](?!\d)", re.M)
+
+
+def _present_between(part, a, b, numbers: range) -> bool:
+    """Some missing number is printed between ``a`` and ``b`` in a form the article tree did not take as
+    a heading ("2“十四五”规划思路" with no space): the parser missed it, the gazette did not."""
+    for n in numbers:
+        for m in _marker_pattern(a.marker, n).finditer(part.text):
+            if a.line_start < part.raw_line_at(m.start()) < b.line_start:
+                return True
+    return False
+
+
+def _between(part, a, b, word: str) -> bool:
+    return _word_in_lines(part, word, a.line_start + 1, b.line_start - 1)
+
+
+def _word_in_lines(part, word: str, first: int, last: int) -> bool:
+    return any(first <= part.raw_line_at(m.start()) <= last for m in re.finditer(word, part.text))
+
+
+def _lost_glyph(part, a, b) -> bool:
+    """A line between ``a`` and ``b`` starts with □: the number's glyph was lost in text extraction."""
+    return any(
+        a.line_start < part.raw_line_at(m.start()) < b.line_start
+        for m in re.finditer(r"^\s*□", part.text, re.M)
+    )
+
+
+def _in_box(part, siblings: list, a) -> bool:
+    """``a`` belongs to a boxed 专栏: its run restarts at 1 just after a "专栏" heading."""
+    i = next(k for k, n in enumerate(siblings) if n is a)
+    start = next((n for n in reversed(siblings[: i + 1]) if n.number == 1), None)
+    return start is not None and _word_in_lines(part, "专栏", start.line_start - 6, start.line_start)
+
+
+def _table_cell(node) -> bool:
+    """A number that is a cell of a table: the row has tabs, or the text runs down a narrow column
+    ("二、水生\n态环\n境质…")."""
+    lines = node.text.split("\n")
+    return "\t" in lines[0] or (len(lines) >= 3 and all(len(x.strip()) <= 6 for x in lines[:3]))
+
+
+def _resumes_interrupted_list(siblings: list, b) -> bool:
+    """``b`` continues a list interrupted by another numbered list (a boxed 专栏 restarting at 1)."""
+    i = next(k for k, n in enumerate(siblings) if n is b)
+    restarted = False
+    for n in reversed(siblings[:i]):
+        if n.number == 1 and b.number != 2:
+            restarted = True
+        elif n.number == b.number - 1:
+            return restarted
+    return False
+
+
+def _siblings(nodes: list) -> dict[int, list]:
+    """For every node, the list of its siblings of the same kind (keyed by id)."""
+    out: dict[int, list] = {}
+    by_kind: dict[str, list] = {}
+    for n in nodes:
+        by_kind.setdefault(n.kind, []).append(n)
+        out.update(_siblings(n.children))
+    for seq in by_kind.values():
+        out.update({id(n): seq for n in seq})
+    return out
+
+
 @checker("numbering.outline")
 def outline_numbering(issue: Issue) -> Iterator[Finding]:
-    """Duplicated, skipped or out-of-order item numbers (found while building the article tree)."""
+    """Duplicated, skipped or out-of-order item numbers among siblings of the article tree.
+
+    Not reported: numbers inside tables (rows repeated across a page break, two-column contact lists),
+    numbered items of a boxed 专栏 between two items of the main list, and numbers that are printed but
+    not recognised as headings (the skipped number is there)."""
     for doc in issue.documents:
-        for w in doc.warnings:
-            if w.code == "numbering":
+        for part in doc.parts:
+            siblings = _siblings(part.outline)
+            for problem, a, b in numbering_pairs(part.outline):
+                if _table_cell(a) or _table_cell(b) or _between(part, a, b, "专栏"):
+                    continue
+                seq = siblings.get(id(b), [a, b])
+                if problem != "跳跃" and (_resumes_interrupted_list(seq, b) or _in_box(part, seq, a)):
+                    continue
+                if problem == "跳跃" and (
+                    _present_between(part, a, b, range(a.number + 1, b.number)) or _lost_glyph(part, a, b)
+                ):
+                    continue
                 yield issue.finding(
-                    "numbering.outline", "编号错误", "警告", w.message, w.line or doc.line_start, doc
-                )
+                    "numbering.outline", "编号错误", "警告", numbering_message(problem, a, b), b.line_start, doc,
+                    numbers={"前一编号": a.marker, "本编号": b.marker},
+                )  # fmt: skip
 
 
 @checker("numbering.doc_no_order")
@@ -66,7 +166,8 @@ def _key(title: str) -> str:
 
 
 def _minor(a: str, b: str) -> bool:
-    """One title contains the other: a leading 关于 or county name, a trailing （简版）."""
+    """The titles differ only by a 关于, or one contains the other (county name, a trailing （简版））."""
+    a, b = a.replace("关于", ""), b.replace("关于", "")
     return a in b or b in a
 
 
