@@ -68,6 +68,13 @@ class NotFound(HTTPException):
         super().__init__(status_code=404, detail=f"未找到{what}")
 
 
+def found(value: Any, what: str) -> Any:
+    """``value``, or a 404 naming ``what`` when it is None."""
+    if value is None:
+        raise NotFound(what)
+    return value
+
+
 def timeline(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
     """Tasks grouped for a deadline timeline: by month of their deadline, then recurring, then the rest."""
     groups: dict[str, list[dict[str, Any]]] = {}
@@ -236,18 +243,14 @@ def create_app(db_path: str | Path) -> FastAPI:
     @api.get("/documents/{doc_id}", summary="一件文件：元数据、各部分、条款树、附件、原文行号")
     def api_document(doc_id: int) -> dict[str, Any]:
         with db() as conn:
-            doc = Q.get_document(conn, doc_id)
-        if doc is None:
-            raise NotFound(f"文件 {doc_id}")
+            doc = found(Q.get_document(conn, doc_id), f"文件 {doc_id}")
         return doc
 
     @api.get("/doc-no/{doc_no}", summary="按文号查找文件（任意写法）")
     def api_by_doc_no(doc_no: str) -> dict[str, Any]:
         with db() as conn:
             doc_id = Q.lookup_doc_no(conn, doc_no)
-            doc = Q.get_document(conn, doc_id) if doc_id else None
-        if doc is None:
-            raise NotFound(f"文号为“{doc_no}”的文件")
+            doc = found(Q.get_document(conn, doc_id) if doc_id else None, f"文号为“{doc_no}”的文件")
         return doc
 
     @api.get("/status/{ref}", summary="文件在某日的效力（文号、编号或标题；含库外被引用的文件）")
@@ -275,9 +278,7 @@ def create_app(db_path: str | Path) -> FastAPI:
     @api.get("/agencies/{agency_id}", summary="一个机关单位及提到它的文件、角色")
     def api_agency(agency_id: int) -> dict[str, Any]:
         with db() as conn:
-            agency = A.get_agency(conn, agency_id)
-        if agency is None:
-            raise NotFound(f"机关单位 {agency_id}")
+            agency = found(A.get_agency(conn, agency_id), f"机关单位 {agency_id}")
         return agency
 
     def task_rows(conn, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -339,9 +340,7 @@ def create_app(db_path: str | Path) -> FastAPI:
     @api.get("/gazettes/{gazette_id}", summary="一期公报及其目录")
     def api_gazette(gazette_id: int) -> dict[str, Any]:
         with db() as conn:
-            g = Q.get_gazette(conn, gazette_id)
-        if g is None:
-            raise NotFound(f"公报 {gazette_id}")
+            g = found(Q.get_gazette(conn, gazette_id), f"公报 {gazette_id}")
         return g
 
     @api.get("/issuers", summary="发文机关及其文件数")
@@ -354,9 +353,7 @@ def create_app(db_path: str | Path) -> FastAPI:
         source_id: int, start: Annotated[int, Query(ge=1)] = 1, end: Annotated[int | None, Query(ge=1)] = None
     ) -> dict[str, Any]:
         with db() as conn:
-            lines = Q.raw_lines(conn, source_id, start, end)
-        if lines is None:
-            raise NotFound(f"原文 {source_id}")
+            lines = found(Q.raw_lines(conn, source_id, start, end), f"原文 {source_id}")
         return lines
 
     @api.get("/rules", summary="政策计算规则列表")
@@ -423,9 +420,7 @@ def create_app(db_path: str | Path) -> FastAPI:
     )
     def api_gazette_check(gazette_id: int) -> dict[str, Any]:
         with db() as conn:
-            g = Q.get_gazette(conn, gazette_id)
-            if g is None:
-                raise NotFound(f"公报 {gazette_id}")
+            g = found(Q.get_gazette(conn, gazette_id), f"公报 {gazette_id}")
             _, findings = check_source(conn, g["source_id"])
         return {"gazette": {"id": g["id"], "label": g["label"]}, "findings": [f.to_dict() for f in findings]}
 
@@ -470,26 +465,20 @@ def create_app(db_path: str | Path) -> FastAPI:
     @app.get("/doc/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
     def document_page(request: Request, doc_id: int) -> HTMLResponse:
         with db() as conn:
-            doc = Q.get_document(conn, doc_id)
-        if doc is None:
-            raise NotFound(f"文件 {doc_id}")
+            doc = found(Q.get_document(conn, doc_id), f"文件 {doc_id}")
         calculators = [r for r in R.bundled_rules().values() if doc["doc_no"] and r.doc_no == doc["doc_no"]]
         return page(request, "document.html", doc=doc, graph=neighbourhood(doc), calculators=calculators)
 
     @app.get("/gazette/{gazette_id}", response_class=HTMLResponse, include_in_schema=False)
     def gazette_page(request: Request, gazette_id: int) -> HTMLResponse:
         with db() as conn:
-            g = Q.get_gazette(conn, gazette_id)
-        if g is None:
-            raise NotFound(f"公报 {gazette_id}")
+            g = found(Q.get_gazette(conn, gazette_id), f"公报 {gazette_id}")
         return page(request, "gazette.html", g=g)
 
     @app.get("/gazette/{gazette_id}/check", response_class=HTMLResponse, include_in_schema=False)
     def gazette_check_page(request: Request, gazette_id: int) -> HTMLResponse:
         with db() as conn:
-            g = Q.get_gazette(conn, gazette_id)
-            if g is None:
-                raise NotFound(f"公报 {gazette_id}")
+            g = found(Q.get_gazette(conn, gazette_id), f"公报 {gazette_id}")
             _, findings = check_source(conn, g["source_id"])
             doc_ids = {d["doc_no"]: d["id"] for d in g["documents"] if d["doc_no"]}
         return page(
@@ -504,9 +493,10 @@ def create_app(db_path: str | Path) -> FastAPI:
         end: Annotated[int | None, Query(alias="to", ge=1)] = None,
     ) -> HTMLResponse:
         with db() as conn:
-            lines = Q.raw_lines(conn, source_id, max(1, start - 5), (end + 5) if end else None)
-        if lines is None:
-            raise NotFound(f"原文 {source_id}")
+            lines = found(
+                Q.raw_lines(conn, source_id, max(1, start - 5), (end + 5) if end else None),
+                f"原文 {source_id}",
+            )
         return page(request, "source.html", src=lines, hl_from=start, hl_to=end or start)
 
     @app.get("/tasks", response_class=HTMLResponse, include_in_schema=False)
@@ -537,9 +527,7 @@ def create_app(db_path: str | Path) -> FastAPI:
     @app.get("/agency/{agency_id}", response_class=HTMLResponse, include_in_schema=False)
     def agency_page(request: Request, agency_id: int) -> HTMLResponse:
         with db() as conn:
-            agency = A.get_agency(conn, agency_id)
-        if agency is None:
-            raise NotFound(f"机关单位 {agency_id}")
+            agency = found(A.get_agency(conn, agency_id), f"机关单位 {agency_id}")
         with db() as conn:
             rows = T.list_tasks(conn, agency=agency["name"], county=agency["county"])
         return page(request, "agency.html", agency=agency, groups=timeline(rows), tasks_total=len(rows))
