@@ -19,11 +19,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## browser: Debian's chromium for the Playwright tests (apt-get; run as root or with sudo)
+## browser: Debian's chromium (Playwright tests) and the Noto CJK fonts (browser rendering, PDF test
+## fixtures), with apt-get; run as root or with sudo
+CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 browser:
-	@test -x $(CHROMIUM) || { \
+	@test -x $(CHROMIUM) -a -f $(CJK_FONT) || { \
 	  SUDO=$$(test "$$(id -u)" -eq 0 || echo sudo); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk; }
 
 ## run: a fresh database with the bundled gazettes, then the web UI (prints its URL)
 run: install

@@ -24,7 +24,7 @@ def test_parse_one_file_prints_one_json_object():
     r = run("parse", str(SAMPLES / "pingshun-2023-04.txt"), "--no-parts")
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
-    assert set(data) == {"source", "encoding", "gazette", "documents", "warnings"}
+    assert set(data) == {"source", "encoding", "format", "meta", "gazette", "documents", "warnings"}
     first = data["documents"][0]
     for key in (
         "doc_no",
@@ -88,7 +88,7 @@ def test_bad_files_in_a_batch_do_not_stop_the_others(tmp_path):
     assert out[0]["documents"][0]["doc_no"] == "平政办发〔2023〕39号"
     for name, words in (
         (empty, "为空"),
-        (binary, "二进制"),
+        (binary, "PDF 文件已损坏"),
         (prose, "未找到公文"),
         ("missing.txt", "不存在"),
     ):

@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 
 from gongbao.errors import GongbaoError, InputError
+from gongbao.formats import SUFFIXES
 from gongbao.parse import ParseResult, parse_file
 from gongbao.store.db import DEFAULT_DB
 
@@ -43,7 +44,7 @@ def _err(message: str) -> None:
     typer.echo(f"错误: {message}", err=True)
 
 
-def iter_inputs(paths: list[Path], suffixes: tuple[str, ...] = (".txt",)) -> Iterator[Path]:
+def iter_inputs(paths: list[Path], suffixes: tuple[str, ...] = SUFFIXES) -> Iterator[Path]:
     """Files named on the command line, and the matching files inside named directories (sorted)."""
     for p in paths:
         if p.is_dir():

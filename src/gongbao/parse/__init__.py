@@ -19,7 +19,6 @@ from gongbao.parse.metadata import apply_web_meta, build_document
 from gongbao.parse.models import Document, Gazette, ParseResult, ParseWarning
 from gongbao.parse.segment import find_documents
 from gongbao.parse.webmeta import parse_web_meta
-from gongbao.text.decode import read_text
 from gongbao.text.repair import RepairedText, repair
 
 __all__ = ["parse_text", "parse_file", "parse_repaired", "ParseResult", "Document", "Gazette", "ParseWarning"]
@@ -66,6 +65,8 @@ def parse_text(
 
 
 def parse_file(path: str | Path, strict: bool = True) -> ParseResult:
-    """Read (detecting the encoding), repair and parse one file."""
-    text, encoding = read_text(path)
-    return parse_text(text, source=str(path), encoding=encoding, strict=strict)
+    """Read one file of any supported format (text in any encoding, PDF, OFD, saved HTML), repair and parse."""
+    from gongbao.formats import annotate, read
+
+    ext = read(path)
+    return annotate(parse_text(ext.text, source=str(path), encoding=ext.encoding, strict=strict), ext)

@@ -134,6 +134,8 @@ class ParseResult:
     gazette: Gazette | None
     documents: list[Document]
     warnings: list[ParseWarning]
+    format: str = "txt"  # txt | pdf | ofd | html
+    meta: dict[str, Any] = field(default_factory=dict)  # what the format adds: page metadata, PDF info
 
     def to_dict(self, parts: bool = True) -> dict[str, Any]:
         d = asdict(self)

@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gongbao.errors import GongbaoError
+from gongbao.formats import Extracted, annotate, extract
 from gongbao.parse import ParseResult, parse_repaired
 from gongbao.parse.models import Document, OutlineNode
 from gongbao.store.agencies import save_agencies
 from gongbao.store.links import document_keys, resolve, save_citations
 from gongbao.store.segmenter import index_tokens
 from gongbao.store.tasks import save_tasks
-from gongbao.text.decode import decode_bytes
 from gongbao.text.repair import repair
 
 _COUNTY = re.compile(r"^(?P<county>[\u4e00-\u9fff]{1,8}?(?:自治县|自治旗|县|市|区|旗))")
@@ -68,19 +68,27 @@ def ingest_file(conn: sqlite3.Connection, path: str | Path) -> IngestReport:
     if conn.execute("SELECT 1 FROM sources WHERE sha256 = ?", (digest,)).fetchone():
         return IngestReport(str(path), "unchanged")
     try:
-        text, encoding = decode_bytes(data, str(path))
+        ext = extract(data, str(path))
     except GongbaoError as exc:
         return IngestReport(str(path), "failed", error=str(exc))
-    return ingest_text(conn, path, text, encoding, digest, len(data))
+    return ingest_text(conn, path, ext.text, ext.encoding, digest, len(data), ext)
 
 
 def ingest_text(
-    conn: sqlite3.Connection, path: Path, text: str, encoding: str, digest: str, size: int
+    conn: sqlite3.Connection,
+    path: Path,
+    text: str,
+    encoding: str,
+    digest: str,
+    size: int,
+    ext: Extracted | None = None,
 ) -> IngestReport:
-    """Parse decoded text and store it in one transaction (``digest`` and ``size`` describe the raw bytes)."""
+    """Parse extracted text and store it in one transaction (``digest`` and ``size`` describe the raw bytes)."""
     try:
         rep = repair(text, source=str(path), encoding=encoding)
         result = parse_repaired(rep)
+        if ext is not None:
+            annotate(result, ext)
     except GongbaoError as exc:
         return IngestReport(str(path), "failed", error=str(exc))
     try:

@@ -1,0 +1,114 @@
+"""Stage 0 for every input format: bytes → the page-aware text the rest of the pipeline reads.
+
+Plain text is decoded (:mod:`gongbao.text.decode`); PDF (text layer, or OCR for scanned pages), OFD
+and saved 政府信息公开 HTML pages are turned into the same kind of text by their modules here. The
+format is detected from the content (magic bytes, markup), not from the file name. After this stage
+there is one pipeline: repair, segmentation, metadata.
+"""
+
+from __future__ import annotations
+
+import bisect
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gongbao.errors import InputError
+from gongbao.parse.models import ParseWarning
+from gongbao.text.decode import decode_bytes
+
+SUFFIXES = (".txt", ".pdf", ".ofd", ".html", ".htm")
+
+
+@dataclass
+class Extracted:
+    text: str  # what the pipeline reads; its lines are the "raw lines" every span refers to
+    encoding: str  # the text encoding, or how the text was obtained: "pdf", "pdf+ocr", "ofd", "html/utf-8"
+    format: str  # txt | pdf | ofd | html
+    page_starts: list[int] = field(default_factory=list)  # 1-based line where each page begins
+    meta: dict[str, Any] = field(default_factory=dict)  # page metadata (HTML), document info (PDF/OFD)
+    warnings: list[ParseWarning] = field(default_factory=list)  # e.g. OCR lines read with low confidence
+
+    def page_of(self, line: int) -> int | None:
+        """The 1-based page of a raw line (None for plain text)."""
+        if not self.page_starts:
+            return None
+        return max(1, bisect.bisect_right(self.page_starts, line))
+
+
+def join_pages(pages: list[str]) -> tuple[str, list[int]]:
+    """Pages' text joined into one text, and the line where each page starts."""
+    starts, lines = [], []
+    for page in pages:
+        starts.append(len(lines) + 1)
+        lines.extend(page.rstrip("\n").split("\n") if page.strip() else [""])
+    return "\n".join(lines), starts
+
+
+_HTML = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<meta|<body|<!--)", re.I)
+
+
+def detect(data: bytes) -> str:
+    """txt | pdf | ofd | html, from the content."""
+    head = data[:1024]
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        except zipfile.BadZipFile:
+            raise InputError("文件以 ZIP 开头但已损坏，无法作为 OFD 读取 (damaged zip/OFD)") from None
+        if any(n.rsplit("/", 1)[-1].upper() == "OFD.XML" for n in names):
+            return "ofd"
+        raise InputError("这是 ZIP 文件，但不是 OFD 版式文件（缺少 OFD.xml）(zip, not OFD)")
+    stripped = head.lstrip(b"\xef\xbb\xbf")
+    if _HTML.match(stripped) or (b"<html" in head.lower() and b"</" in data[:65536]):
+        return "html"
+    return "txt"
+
+
+def extract(data: bytes, source: str) -> Extracted:
+    """The text of one input file, whatever its format; InputError (with a Chinese message) if unusable."""
+    kind = detect(data)
+    if kind == "pdf":
+        from gongbao.formats.pdf import extract_pdf
+
+        return extract_pdf(data, source)
+    if kind == "ofd":
+        from gongbao.formats.ofd import extract_ofd
+
+        return extract_ofd(data, source)
+    if kind == "html":
+        from gongbao.formats.html import extract_html
+
+        return extract_html(data, source)
+    text, encoding = decode_bytes(data, source)
+    return Extracted(text, encoding, "txt")
+
+
+def annotate(result: Any, ext: Extracted) -> Any:
+    """Record on a ParseResult what only the format knows: each document's pages, the page metadata,
+    extraction warnings (e.g. low-confidence OCR lines)."""
+    result.format, result.meta = ext.format, ext.meta
+    if ext.page_starts:
+        for d in result.documents:
+            d.extra["pages"] = [ext.page_of(d.line_start), ext.page_of(d.line_end)]
+    for w in ext.warnings:
+        doc = next((d for d in result.documents if w.line and d.line_start <= w.line <= d.line_end), None)
+        if doc is not None:
+            w.doc_no = w.doc_no or doc.doc_no
+            doc.warnings.append(w)
+        result.warnings.append(w)
+    return result
+
+
+def read(path: str | Path) -> Extracted:
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"无法读取文件 ({exc.strerror or exc})", str(p)) from None
+    return extract(data, str(p))
