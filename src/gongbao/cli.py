@@ -53,11 +53,11 @@ def iter_inputs(paths: list[Path], suffixes: tuple[str, ...] = SUFFIXES) -> Iter
             yield p
 
 
-def _parse_one(path: Path) -> ParseResult | None:
+def _parse_one(path: Path, source_url: str | None = None) -> ParseResult | None:
     try:
         if not path.exists():
             raise InputError("文件不存在 (no such file)", str(path))
-        return parse_file(path)
+        return parse_file(path, source_url=source_url)
     except GongbaoError as exc:
         _err(str(exc))
     except OSError as exc:
@@ -119,23 +119,31 @@ def format_summary(r: ParseResult) -> str:
     return "\n".join(out)
 
 
+SourceUrlOption = Annotated[
+    str | None, typer.Option("--source-url", help="网页的原始地址（保存的网页中没有写明时）")
+]
+
+
 @app.command()
 def parse(
-    files: Annotated[list[Path], typer.Argument(help="公报文本文件（.txt，可为目录）", show_default=False)],
+    files: Annotated[
+        list[Path], typer.Argument(help="公报文件：.txt、.pdf、.ofd、.html（可为目录）", show_default=False)
+    ],
     format: Annotated[
         ParseFormat, typer.Option("--format", "-f", help="输出格式：json、jsonl 或 text")
     ] = ParseFormat.json,
     parts: Annotated[bool, typer.Option("--parts/--no-parts", help="是否输出各部分正文与条款树")] = True,
+    source_url: SourceUrlOption = None,
 ) -> None:
-    """解析公报文本，输出每份公报的刊期、目录、文件元数据与条款结构。"""
+    """解析公报（文本、PDF、扫描件、OFD、政府信息公开网页），输出刊期、目录、文件元数据与条款结构。"""
     inputs = list(iter_inputs(files))
     if not inputs:
-        _err("没有找到可解析的 .txt 文件")
+        _err("没有找到可解析的文件（.txt、.pdf、.ofd、.html）")
         raise typer.Exit(1)
     failed = 0
     results = []
     for path in inputs:
-        r = _parse_one(path)
+        r = _parse_one(path, source_url)
         if r is None:
             failed += 1
             continue
@@ -158,9 +166,11 @@ DbOption = Annotated[Path, typer.Option("--db", help="SQLite 数据库文件")]
 @app.command()
 def ingest(
     paths: Annotated[
-        list[Path], typer.Argument(help="公报文本文件或目录（目录中查找 .txt）", show_default=False)
+        list[Path],
+        typer.Argument(help="公报文件或目录（.txt、.pdf、.ofd、.html）", show_default=False),
     ],
     db: DbOption = Path(DEFAULT_DB),
+    source_url: SourceUrlOption = None,
 ) -> None:
     """把公报导入数据库：每个文件一个事务，重复导入不变，同一期的更正版替换旧版。"""
     from rich.console import Console
@@ -171,7 +181,7 @@ def ingest(
 
     inputs = list(iter_inputs(paths))
     if not inputs:
-        _err("没有找到可导入的 .txt 文件")
+        _err("没有找到可导入的文件（.txt、.pdf、.ofd、.html）")
         raise typer.Exit(1)
     conn = _connect(connect, db)
     console = Console(stderr=True)
@@ -189,7 +199,7 @@ def ingest(
         task = progress.add_task("", total=len(inputs))
         for path in inputs:
             progress.update(task, description=path.name)
-            report = ingest_file(conn, path)
+            report = ingest_file(conn, path, source_url)
             reports.append(report)
             if report.error:
                 _err(report.error)

@@ -70,8 +70,9 @@ def detect(data: bytes) -> str:
     return "txt"
 
 
-def extract(data: bytes, source: str) -> Extracted:
-    """The text of one input file, whatever its format; InputError (with a Chinese message) if unusable."""
+def extract(data: bytes, source: str, source_url: str | None = None) -> Extracted:
+    """The text of one input file, whatever its format; InputError (with a Chinese message) if unusable.
+    ``source_url``: where a saved web page came from, when the page itself does not say."""
     kind = detect(data)
     if kind == "pdf":
         from gongbao.formats.pdf import extract_pdf
@@ -84,7 +85,7 @@ def extract(data: bytes, source: str) -> Extracted:
     if kind == "html":
         from gongbao.formats.html import extract_html
 
-        return extract_html(data, source)
+        return extract_html(data, source, source_url=source_url)
     text, encoding = decode_bytes(data, source)
     return Extracted(text, encoding, "txt")
 
@@ -93,9 +94,11 @@ def annotate(result: Any, ext: Extracted) -> Any:
     """Record on a ParseResult what only the format knows: each document's pages, the page metadata,
     extraction warnings (e.g. low-confidence OCR lines)."""
     result.format, result.meta = ext.format, ext.meta
-    if ext.page_starts:
-        for d in result.documents:
+    for d in result.documents:
+        if ext.page_starts:
             d.extra["pages"] = [ext.page_of(d.line_start), ext.page_of(d.line_end)]
+        if ext.meta.get("url"):
+            d.extra["url"] = ext.meta["url"]
     for w in ext.warnings:
         doc = next((d for d in result.documents if w.line and d.line_start <= w.line <= d.line_end), None)
         if doc is not None:
@@ -105,10 +108,10 @@ def annotate(result: Any, ext: Extracted) -> Any:
     return result
 
 
-def read(path: str | Path) -> Extracted:
+def read(path: str | Path, source_url: str | None = None) -> Extracted:
     p = Path(path)
     try:
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"无法读取文件 ({exc.strerror or exc})", str(p)) from None
-    return extract(data, str(p))
+    return extract(data, str(p), source_url)

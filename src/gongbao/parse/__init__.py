@@ -64,9 +64,9 @@ def parse_text(
     return parse_repaired(repair(text, source=source, encoding=encoding), strict=strict)
 
 
-def parse_file(path: str | Path, strict: bool = True) -> ParseResult:
+def parse_file(path: str | Path, strict: bool = True, source_url: str | None = None) -> ParseResult:
     """Read one file of any supported format (text in any encoding, PDF, OFD, saved HTML), repair and parse."""
     from gongbao.formats import annotate, read
 
-    ext = read(path)
+    ext = read(path, source_url)
     return annotate(parse_text(ext.text, source=str(path), encoding=ext.encoding, strict=strict), ext)

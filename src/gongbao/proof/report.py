@@ -9,7 +9,8 @@ from functools import lru_cache
 from typing import Any
 
 from gongbao.parse import parse_text
-from gongbao.proof.core import SEVERITIES, Finding, check
+from gongbao.proof.checks.structure import OCR_LOW, ocr_finding
+from gongbao.proof.core import SEVERITIES, Finding, Issue, check
 
 
 def summary(findings: list[Finding]) -> str:
@@ -68,4 +69,13 @@ def check_source(conn: sqlite3.Connection, source_id: int) -> tuple[dict[str, An
     r = conn.execute("SELECT id, path, sha256, raw_text FROM sources WHERE id = ?", (source_id,)).fetchone()
     if r is None:
         return None
-    return {"id": r["id"], "path": r["path"]}, list(_check_text(r["sha256"], r["raw_text"], r["path"]))
+    findings = list(_check_text(r["sha256"], r["raw_text"], r["path"]))
+    # OCR confidence is known only from the scan itself: it was stored with the file's warnings
+    stored = conn.execute(
+        "SELECT message, line FROM warnings WHERE source_id = ? AND code = ?", (source_id, OCR_LOW)
+    ).fetchall()
+    if stored:
+        issue = Issue(parse_text(r["raw_text"], source=r["path"], strict=False))
+        findings += [ocr_finding(issue, w["message"], w["line"] or 1, None) for w in stored]
+        findings.sort(key=lambda f: (f.line_start, SEVERITIES.index(f.severity), f.check))
+    return {"id": r["id"], "path": r["path"]}, findings

@@ -57,7 +57,7 @@ def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, default=lambda o: o.__dict__)
 
 
-def ingest_file(conn: sqlite3.Connection, path: str | Path) -> IngestReport:
+def ingest_file(conn: sqlite3.Connection, path: str | Path, source_url: str | None = None) -> IngestReport:
     """Parse and store one file in a single transaction; never raises for bad input (see the report)."""
     path = Path(path)
     try:
@@ -68,7 +68,7 @@ def ingest_file(conn: sqlite3.Connection, path: str | Path) -> IngestReport:
     if conn.execute("SELECT 1 FROM sources WHERE sha256 = ?", (digest,)).fetchone():
         return IngestReport(str(path), "unchanged")
     try:
-        ext = extract(data, str(path))
+        ext = extract(data, str(path), source_url)
     except GongbaoError as exc:
         return IngestReport(str(path), "failed", error=str(exc))
     return ingest_text(conn, path, ext.text, ext.encoding, digest, len(data), ext)

@@ -219,3 +219,23 @@ def attachments(issue: Issue) -> Iterator[Finding]:
                 yield issue.finding(
                     "references.attachments", "正文未刊登", "错误", w.message, w.line or doc.line_start, doc
                 )
+
+
+OCR_LOW = "ocr_low_confidence"
+
+
+def ocr_finding(issue: Issue, message: str, line: int, doc: Document | None) -> Finding:
+    return issue.finding(
+        "extraction.ocr", "文字识别可信度低", "提示", message, line, doc,
+        suggestion="对照扫描原件核对此行，数字、金额和文号尤其要核对",
+    )  # fmt: skip
+
+
+@checker("extraction.ocr")
+def ocr_confidence(issue: Issue) -> Iterator[Finding]:
+    """Lines of a scanned page that OCR read with low confidence: a misread digit in an amount or a 文号
+    matters, so the editor should compare them with the scan."""
+    docs = {d.doc_no: d for d in issue.documents if d.doc_no}
+    for w in issue.result.warnings:
+        if w.code == OCR_LOW:
+            yield ocr_finding(issue, w.message, w.line or 1, docs.get(w.doc_no) if w.doc_no else None)
