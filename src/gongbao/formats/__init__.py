@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import bisect
 import io
+import json
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,25 @@ class Extracted:
     meta: dict[str, Any] = field(default_factory=dict)  # page metadata (HTML), document info (PDF/OFD)
     warnings: list[ParseWarning] = field(default_factory=list)  # e.g. OCR lines read with low confidence
 
+    def record(self) -> tuple[str, str | None, str | None]:
+        """(format, page_starts, meta) as stored in the ``sources`` table (JSON; extraction warnings go
+        into meta under ``extraction_warnings``), so a stored source can be parsed again as it was."""
+        meta = dict(self.meta)
+        if self.warnings:
+            meta["extraction_warnings"] = [[w.code, w.message, w.line] for w in self.warnings]
+        return (
+            self.format,
+            json.dumps(self.page_starts) if self.page_starts else None,
+            json.dumps(meta, ensure_ascii=False) if meta else None,
+        )
+
+    @classmethod
+    def from_record(cls, text: str, encoding: str, fmt: str, page_starts: str | None, meta: str | None):
+        """The inverse of :meth:`record`."""
+        info = json.loads(meta) if meta else {}
+        warnings = [ParseWarning(c, m, ln) for c, m, ln in info.pop("extraction_warnings", [])]
+        return cls(text, encoding, fmt, json.loads(page_starts) if page_starts else [], info, warnings)
+
     def page_of(self, line: int) -> int | None:
         """The 1-based page of a raw line (None for plain text)."""
         if not self.page_starts:
@@ -51,7 +72,7 @@ def join_pages(pages: list[str]) -> tuple[str, list[int]]:
 _HTML = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<meta|<body|<!--)", re.I)
 
 
-def detect(data: bytes) -> str:
+def detect(data: bytes, source: str | None = None) -> str:
     """txt | pdf | ofd | html, from the content."""
     head = data[:1024]
     if head.startswith(b"%PDF"):
@@ -60,24 +81,31 @@ def detect(data: bytes) -> str:
         try:
             names = zipfile.ZipFile(io.BytesIO(data)).namelist()
         except zipfile.BadZipFile:
-            raise InputError("文件以 ZIP 开头但已损坏，无法作为 OFD 读取 (damaged zip/OFD)") from None
+            raise InputError("文件以 ZIP 开头但已损坏，无法作为 OFD 读取 (damaged zip/OFD)", source) from None
         if any(n.rsplit("/", 1)[-1].upper() == "OFD.XML" for n in names):
             return "ofd"
-        raise InputError("这是 ZIP 文件，但不是 OFD 版式文件（缺少 OFD.xml）(zip, not OFD)")
+        raise InputError("这是 ZIP 文件，但不是 OFD 版式文件（缺少 OFD.xml）(zip, not OFD)", source)
     stripped = head.lstrip(b"\xef\xbb\xbf")
     if _HTML.match(stripped) or (b"<html" in head.lower() and b"</" in data[:65536]):
         return "html"
     return "txt"
 
 
-def extract(data: bytes, source: str, source_url: str | None = None) -> Extracted:
+#: Called after each scanned page is read by OCR: (pages done, pages to read). OCR takes seconds a page.
+OcrProgress = Callable[[int, int], None]
+
+
+def extract(
+    data: bytes, source: str, source_url: str | None = None, on_ocr: OcrProgress | None = None
+) -> Extracted:
     """The text of one input file, whatever its format; InputError (with a Chinese message) if unusable.
-    ``source_url``: where a saved web page came from, when the page itself does not say."""
-    kind = detect(data)
+    ``source_url``: where a saved web page came from, when the page itself does not say; ``on_ocr``: a
+    progress callback for the pages of a scanned PDF."""
+    kind = detect(data, source)
     if kind == "pdf":
         from gongbao.formats.pdf import extract_pdf
 
-        return extract_pdf(data, source)
+        return extract_pdf(data, source, on_ocr)
     if kind == "ofd":
         from gongbao.formats.ofd import extract_ofd
 
@@ -97,6 +125,8 @@ def annotate(result: Any, ext: Extracted) -> Any:
     for d in result.documents:
         if ext.page_starts:
             d.extra["pages"] = [ext.page_of(d.line_start), ext.page_of(d.line_end)]
+            # the page of every field's provenance span (文号 → 1, 成文日期 → 3 …)
+            d.extra["field_pages"] = {k: ext.page_of(span[0]) for k, span in d.sources.items() if span}
         if ext.meta.get("url"):
             d.extra["url"] = ext.meta["url"]
     for w in ext.warnings:
@@ -108,10 +138,10 @@ def annotate(result: Any, ext: Extracted) -> Any:
     return result
 
 
-def read(path: str | Path, source_url: str | None = None) -> Extracted:
+def read(path: str | Path, source_url: str | None = None, on_ocr: OcrProgress | None = None) -> Extracted:
     p = Path(path)
     try:
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"无法读取文件 ({exc.strerror or exc})", str(p)) from None
-    return extract(data, str(p), source_url)
+    return extract(data, str(p), source_url, on_ocr)

@@ -64,9 +64,11 @@ def parse_text(
     return parse_repaired(repair(text, source=source, encoding=encoding), strict=strict)
 
 
-def parse_file(path: str | Path, strict: bool = True, source_url: str | None = None) -> ParseResult:
+def parse_file(
+    path: str | Path, strict: bool = True, source_url: str | None = None, on_ocr=None
+) -> ParseResult:
     """Read one file of any supported format (text in any encoding, PDF, OFD, saved HTML), repair and parse."""
     from gongbao.formats import annotate, read
 
-    ext = read(path, source_url)
+    ext = read(path, source_url, on_ocr)
     return annotate(parse_text(ext.text, source=str(path), encoding=ext.encoding, strict=strict), ext)
