@@ -53,11 +53,54 @@ def iter_inputs(paths: list[Path], suffixes: tuple[str, ...] = SUFFIXES) -> Iter
             yield p
 
 
-def _parse_one(path: Path, source_url: str | None = None) -> ParseResult | None:
+class _FileProgress:
+    """A progress display on stderr: one bar over the files (when there are several) and, while a
+    scanned PDF is read, one over its pages (OCR takes seconds a page)."""
+
+    def __init__(self, verb: str, files: int):
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.progress = Progress(
+            TextColumn("[bold]{task.fields[verb]}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.files = self.progress.add_task("", total=files, verb=verb, visible=files > 1)
+        self.pages = None
+
+    def __enter__(self):
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self.progress.__exit__(*exc)
+
+    def file(self, path: Path) -> None:
+        self.progress.update(self.files, description=path.name)
+        self.name = path.name
+
+    def ocr(self, done: int, total: int) -> None:
+        """The ``on_ocr`` callback of gongbao.formats.extract."""
+        if self.pages is None:
+            self.pages = self.progress.add_task("", total=total, verb="识别扫描页")
+        self.progress.update(self.pages, completed=done, total=total, description=self.name, visible=True)
+
+    def done(self) -> None:
+        self.progress.advance(self.files)
+        if self.pages is not None:
+            self.progress.update(self.pages, visible=False, completed=0)
+
+
+def _parse_one(path: Path, source_url: str | None = None, on_ocr=None) -> ParseResult | None:
     try:
         if not path.exists():
             raise InputError("文件不存在 (no such file)", str(path))
-        return parse_file(path, source_url=source_url)
+        return parse_file(path, source_url=source_url, on_ocr=on_ocr)
     except GongbaoError as exc:
         _err(str(exc))
     except OSError as exc:
@@ -143,7 +186,9 @@ def parse(
     failed = 0
     results = []
     for path in inputs:
-        r = _parse_one(path, source_url)
+        with _FileProgress("解析", 1) as progress:
+            progress.file(path)
+            r = _parse_one(path, source_url, progress.ocr)
         if r is None:
             failed += 1
             continue
@@ -173,9 +218,6 @@ def ingest(
     source_url: SourceUrlOption = None,
 ) -> None:
     """把公报导入数据库：每个文件一个事务，重复导入不变，同一期的更正版替换旧版。"""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from gongbao.store.db import connect
     from gongbao.store.ingest import ingest_file
 
@@ -184,26 +226,15 @@ def ingest(
         _err("没有找到可导入的文件（.txt、.pdf、.ofd、.html）")
         raise typer.Exit(1)
     conn = _connect(connect, db)
-    console = Console(stderr=True)
     reports = []
-    with Progress(
-        TextColumn("[bold]导入"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=len(inputs) < 2,
-    ) as progress:
-        task = progress.add_task("", total=len(inputs))
+    with _FileProgress("导入", len(inputs)) as progress:
         for path in inputs:
-            progress.update(task, description=path.name)
-            report = ingest_file(conn, path, source_url)
+            progress.file(path)
+            report = ingest_file(conn, path, source_url, progress.ocr)
             reports.append(report)
             if report.error:
                 _err(report.error)
-            progress.advance(task)
+            progress.done()
     labels = {"added": "新增", "replaced": "替换", "unchanged": "未变", "failed": "失败"}
     for r in reports:
         detail = (

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from gongbao.errors import InputError
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 DEFAULT_DB = "gongbao.db"
 
 
@@ -66,11 +66,10 @@ def rebuild(conn: sqlite3.Connection, schema: str) -> None:
     Everything gongbao stores is derived from ``sources.raw_text``, so nothing is lost. One transaction:
     if it fails, the old database is left as it was.
     """
+    from gongbao.formats import Extracted
     from gongbao.store.ingest import ingest_text
 
-    sources = conn.execute(
-        "SELECT path, sha256, encoding, size, raw_text FROM sources ORDER BY id"
-    ).fetchall()
+    sources = conn.execute("SELECT * FROM sources ORDER BY id").fetchall()  # older schemas lack some columns
     objects = conn.execute(
         "SELECT type, name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'"
     ).fetchall()
@@ -85,7 +84,12 @@ def rebuild(conn: sqlite3.Connection, schema: str) -> None:
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     conn.execute("PRAGMA foreign_keys = ON")
     for s in sources:
-        ingest_text(conn, Path(s["path"]), s["raw_text"], s["encoding"], s["sha256"], s["size"])
+        ext = None
+        if "format" in s.keys():
+            ext = Extracted.from_record(
+                s["raw_text"], s["encoding"], s["format"], s["page_starts"], s["meta"]
+            )
+        ingest_text(conn, Path(s["path"]), s["raw_text"], s["encoding"], s["sha256"], s["size"], ext)
 
 
 def _statements(script: str) -> list[str]:

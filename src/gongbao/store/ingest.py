@@ -57,8 +57,11 @@ def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, default=lambda o: o.__dict__)
 
 
-def ingest_file(conn: sqlite3.Connection, path: str | Path, source_url: str | None = None) -> IngestReport:
-    """Parse and store one file in a single transaction; never raises for bad input (see the report)."""
+def ingest_file(
+    conn: sqlite3.Connection, path: str | Path, source_url: str | None = None, on_ocr=None
+) -> IngestReport:
+    """Parse and store one file in a single transaction; never raises for bad input (see the report).
+    ``on_ocr(done, total)`` is called after each scanned page is read (see gongbao.formats.extract)."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -68,7 +71,7 @@ def ingest_file(conn: sqlite3.Connection, path: str | Path, source_url: str | No
     if conn.execute("SELECT 1 FROM sources WHERE sha256 = ?", (digest,)).fetchone():
         return IngestReport(str(path), "unchanged")
     try:
-        ext = extract(data, str(path), source_url)
+        ext = extract(data, str(path), source_url, on_ocr)
     except GongbaoError as exc:
         return IngestReport(str(path), "failed", error=str(exc))
     return ingest_text(conn, path, ext.text, ext.encoding, digest, len(data), ext)
@@ -96,7 +99,8 @@ def ingest_text(
             conn.execute("BEGIN IMMEDIATE")
             replaced = _delete_previous_editions(conn, path, result)
             source_id = conn.execute(
-                "INSERT INTO sources (path, sha256, encoding, size, raw_text, ingested_at) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO sources (path, sha256, encoding, size, raw_text, ingested_at, format, page_starts, meta)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     str(path),
                     digest,
@@ -104,6 +108,7 @@ def ingest_text(
                     size,
                     text,
                     dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                    *(ext.record() if ext is not None else ("txt", None, None)),
                 ),
             ).lastrowid
             conn.executemany(

@@ -379,7 +379,8 @@ def _loads(value: str | None, default: Any) -> Any:
 def get_document(conn: sqlite3.Connection, doc_id: int) -> dict[str, Any] | None:
     """One document with its parts, article tree, attachments, warnings and raw-line references."""
     d = conn.execute(
-        """SELECT d.*, g.name AS g_name, g.year AS g_year, g.issue AS g_issue, s.path AS source_path
+        """SELECT d.*, g.name AS g_name, g.year AS g_year, g.issue AS g_issue, s.path AS source_path,
+                  s.format AS source_format
            FROM documents d JOIN sources s ON s.id = d.source_id LEFT JOIN gazettes g ON g.id = d.gazette_id
            WHERE d.id = ?""",
         (doc_id,),
@@ -427,6 +428,7 @@ def get_document(conn: sqlite3.Connection, doc_id: int) -> dict[str, Any] | None
         "source": {
             "id": d["source_id"],
             "path": d["source_path"],
+            "format": d["source_format"],
             "url": f"/source/{d['source_id']}?from={d['line_start']}&to={d['line_end']}",
         },
         "gazette": {
@@ -544,19 +546,28 @@ def list_issuers(conn: sqlite3.Connection) -> list[dict[str, Any]]:
 def raw_lines(
     conn: sqlite3.Connection, source_id: int, start: int = 1, end: int | None = None
 ) -> dict[str, Any] | None:
-    r = conn.execute("SELECT id, path, raw_text FROM sources WHERE id = ?", (source_id,)).fetchone()
+    r = conn.execute(
+        "SELECT id, path, raw_text, format, page_starts, meta FROM sources WHERE id = ?", (source_id,)
+    ).fetchone()
     if r is None:
         return None
     lines = r["raw_text"].split("\n")
     end = min(end or len(lines), len(lines))
     start = max(1, min(start, end))
+    page_starts = _loads(r["page_starts"], [])
+    meta = _loads(r["meta"], {})
     return {
         "source_id": r["id"],
         "path": r["path"],
+        "format": r["format"],
+        "url": meta.get("url"),
         "total": len(lines),
         "start": start,
         "end": end,
         "lines": lines[start - 1 : end],
+        # line → page number, for the pages that begin within the range shown (pdf, ofd)
+        "page_marks": {line: n for n, line in enumerate(page_starts, 1) if start <= line <= end},
+        "pages": len(page_starts),
     }
 
 

@@ -8,8 +8,11 @@ CREATE TABLE IF NOT EXISTS sources (
     sha256      TEXT NOT NULL UNIQUE,   -- of the raw bytes
     encoding    TEXT NOT NULL,
     size        INTEGER NOT NULL,       -- bytes
-    raw_text    TEXT NOT NULL,          -- decoded, unmodified
-    ingested_at TEXT NOT NULL           -- ISO timestamp (UTC)
+    raw_text    TEXT NOT NULL,          -- decoded (txt) or extracted (pdf, ofd, html) text, unmodified
+    ingested_at TEXT NOT NULL,          -- ISO timestamp (UTC)
+    format      TEXT NOT NULL DEFAULT 'txt',  -- txt | pdf | ofd | html (from the content)
+    page_starts TEXT,                   -- JSON [line where page 1 starts, page 2 …] (pdf, ofd)
+    meta        TEXT                    -- JSON: page metadata, URL, PDF info, extraction warnings
 );
 
 -- A gazette issue (公报), when the file has a masthead or running headers.
