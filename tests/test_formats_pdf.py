@@ -306,6 +306,41 @@ def test_ocr_reports_its_progress_page_by_page(fake_ocr):
     assert calls == [(1, 3), (2, 3), (3, 3)]  # the text page needs no OCR
 
 
+def test_running_headers_of_scanned_pages_are_dropped_by_recurrence(monkeypatch):
+    from gongbao.formats import ocr
+
+    # four scanned pages (text from pingshun-2023-04.txt lines 446-449 …): a header the repair stage
+    # does not know ("县政府办公室文件") above the text and a page number below; a body line that recurs
+    # on three pages, but inside the text, is kept
+    def page(n: int, heading: str, header: str = "县政府办公室文件") -> list[tuple[str, float]]:
+        body = [
+            (heading, 0.99),
+            ("本预案适用于我县行政区域内。", 0.97),
+            ("各乡（镇）、各部门要高度重视。", 0.96),
+        ]
+        return [(header, 0.98), *body, (f"{heading[3:]}由县应急局负责。", 0.95), (f"— {n} —", 0.9)]
+
+    pages = iter(
+        [
+            page(2, "1.4适用范围"),
+            page(3, "1.5工作原则"),
+            page(4, "2.1组织机构"),
+            page(5, "2.2职责", "平顺县人民政府公报 2023年第4期"),
+        ]
+    )
+    monkeypatch.setattr(ocr, "ocr_page", lambda image: next(pages))
+    ext = extract(_image_page_pdf([None] * 4), "scan.pdf")
+    lines = ext.text.split("\n")
+    assert "县政府办公室文件" not in lines and ext.meta["running_headers"][0] == "县政府办公室文件"
+    assert (
+        lines.count("本预案适用于我县行政区域内。") == 4
+        and lines.count("各乡（镇）、各部门要高度重视。") == 4
+    )
+    assert "工作原则由县应急局负责。" in lines  # the last text line, above the page number
+    # what repair knows by its text stays for it (it reads the gazette's name from running headers)
+    assert "平顺县人民政府公报 2023年第4期" in lines and lines.count("— 3 —") == 1
+
+
 def test_ocr_warning_reaches_the_document(monkeypatch, tmp_path):
     from gongbao.formats import ocr
 

@@ -98,6 +98,8 @@ def test_a_schema_upgrade_keeps_format_pages_and_ocr_warnings(tmp_path):
     conn = connect(db)  # rebuilds every table from the stored sources
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert [tuple(r) for r in ocr_warnings(conn)] == before
+    page = TestClient(create_app(db)).get("/source/1").text
+    assert "扫描件，第 1、2、3 页经文字识别" in page
     src = conn.execute("SELECT format, encoding, page_starts, meta FROM sources").fetchone()
     assert (src["format"], src["encoding"], json.loads(src["page_starts"])) == ("pdf", "pdf+ocr", [1, 41, 81])
     assert json.loads(src["meta"])["ocr_pages"] == [1, 2, 3]

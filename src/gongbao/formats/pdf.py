@@ -325,6 +325,51 @@ def remove_furniture(pages: list[PdfPage]) -> list[str]:
     return found[:20]
 
 
+def remove_ocr_furniture(pages: list[PdfPage]) -> list[str]:
+    """The same for OCR'd pages, which keep no positions. Candidates are a page's first two and last
+    two lines with at least four letters (a header has words; page numbers are left to the repair
+    stage); one whose text, digits aside, is among the first two (last two) of at least two OCR'd
+    pages (three when more than four were OCR'd) is furniture when nothing but furniture lies between
+    it and the page's edge. Lines repair recognises are left to it, as above."""
+    from gongbao.text.repair import classify_furniture
+
+    scanned = [p for p in pages if p.ocr]
+    if len(scanned) < 2:
+        return []
+    need = 2 if len(scanned) <= 4 else 3
+
+    def candidates(p: PdfPage, where: str) -> list[tuple[int, str]]:
+        idx = (
+            range(min(2, len(p.ocr)))
+            if where == "top"
+            else range(len(p.ocr) - 1, max(-1, len(p.ocr) - 3), -1)
+        )
+        return [(i, _key(p.ocr[i][0])) for i in idx]  # from the edge inwards
+
+    seen: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for p in scanned:
+        for where in ("top", "bottom"):
+            for i, key in candidates(p, where):
+                if len(_LETTER.findall(p.ocr[i][0])) >= 4:
+                    seen[(where, key)].add(p.number)
+    found: list[str] = []
+    for p in scanned:
+        drop: set[int] = set()
+        for where in ("top", "bottom"):
+            for i, key in candidates(p, where):
+                text = p.ocr[i][0]
+                known = classify_furniture(text) in ("running_header", "page_number")
+                if len(seen.get((where, key), ())) >= need:
+                    if text not in found:
+                        found.append(text)
+                    if not known:
+                        drop.add(i)
+                elif not known:
+                    break  # body text: nothing further in is furniture
+        p.ocr = [line for i, line in enumerate(p.ocr) if i not in drop]
+    return found[:20]
+
+
 def page_text(lines: list[PdfLine]) -> str:
     """The lines of a page as text, with blank lines where the page has empty line pitches."""
     if not lines:
@@ -428,6 +473,7 @@ def extract_pdf(data: bytes, source: str, on_ocr=None) -> Extracted:
         problems += _ocr(pdf, pages, on_ocr)
         problems.sort()
         headers = remove_furniture([p for p in pages if p.ocr is None])
+        headers += [h for h in remove_ocr_furniture(pages) if h not in headers]
         texts = {
             p.number: "\n".join(t for t, _ in p.ocr) if p.ocr is not None else page_text(p.lines)
             for p in pages

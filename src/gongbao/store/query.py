@@ -547,7 +547,8 @@ def raw_lines(
     conn: sqlite3.Connection, source_id: int, start: int = 1, end: int | None = None
 ) -> dict[str, Any] | None:
     r = conn.execute(
-        "SELECT id, path, raw_text, format, page_starts, meta FROM sources WHERE id = ?", (source_id,)
+        "SELECT id, path, raw_text, format, page_starts, meta FROM sources WHERE id = ?",
+        (source_id,),
     ).fetchone()
     if r is None:
         return None
@@ -560,6 +561,7 @@ def raw_lines(
         "source_id": r["id"],
         "path": r["path"],
         "format": r["format"],
+        "ocr_pages": meta.get("ocr_pages", []),
         "url": meta.get("url"),
         "total": len(lines),
         "start": start,
