@@ -226,7 +226,7 @@ OCR_LOW = "ocr_low_confidence"
 
 def ocr_finding(issue: Issue, message: str, line: int, doc: Document | None) -> Finding:
     return issue.finding(
-        "extraction.ocr", "文字识别可信度低", "提示", message, line, doc,
+        "extraction.ocr", "文字识别置信度低", "提示", message, line, doc,
         suggestion="对照扫描原件核对此行，数字、金额和文号尤其要核对",
     )  # fmt: skip
 
