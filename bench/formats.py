@@ -50,12 +50,12 @@ import pypdfium2 as pdfium  # noqa: E402
 from gongbao.formats import extract  # noqa: E402
 from gongbao.formats import ocr as ocr_mod  # noqa: E402
 from gongbao.formats.ofdgen import make_ofd  # noqa: E402
+from gongbao.formats.pdfgen import LINES_PER_PAGE  # noqa: E402
 from gongbao.formats.scan import char_accuracy, fold, scan_pdf, text_pdf, wrap_for_print  # noqa: E402
 from gongbao.parse import parse_text  # noqa: E402
 
 FILES = sorted((ROOT / "samples" / "gazettes").glob("*.txt"))
 ROUNDS = 3
-LINES_PER_PAGE = 40  # pdfgen's default
 SCAN_DPI = 200
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 

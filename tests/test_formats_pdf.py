@@ -22,13 +22,11 @@ from typer.testing import CliRunner
 from gongbao.cli import app
 from gongbao.errors import InputError
 from gongbao.formats import Extracted, annotate, detect, extract
-from gongbao.formats.pdfgen import default_header, text_to_pdf
+from gongbao.formats.pdfgen import LINES_PER_PAGE, default_header, text_to_pdf
 from gongbao.parse import ParseResult, parse_file, parse_text
 from gongbao.text.repair import repair
 
 from conftest import SAMPLE_FILES, SAMPLES, parsed, raw_lines
-
-PER_PAGE = 40
 
 
 def _typeset(name: str, out: str) -> tuple[str, Path, Extracted]:
@@ -101,7 +99,10 @@ def test_pdf_route_yields_the_text_routes_documents(name, sample_pdfs):
     assert (g.name, g.year, g.issue, len(g.toc)) == (h.name, h.year, h.issue, len(h.toc))
     # each document records its pages: raw line n of the sample is printed on page (n - 1) // 40 + 1
     for a, b in zip(text_route.documents, pdf_route.documents, strict=True):
-        assert b.extra["pages"] == [(a.line_start - 1) // PER_PAGE + 1, (a.line_end - 1) // PER_PAGE + 1]
+        assert b.extra["pages"] == [
+            (a.line_start - 1) // LINES_PER_PAGE + 1,
+            (a.line_end - 1) // LINES_PER_PAGE + 1,
+        ]
 
 
 def test_parse_file_takes_the_pdf_route(sample_pdfs):
@@ -132,7 +133,7 @@ def test_text_layer_gives_back_every_line_on_its_page(name, sample_pdfs):
     header = default_header("\n".join(source))
     printed = len("\n".join(source).rstrip().split("\n"))  # trailing blank lines print nothing
     pages = _pages(ext)
-    assert ext.meta["pages"] == len(pages) == -(-printed // PER_PAGE)
+    assert ext.meta["pages"] == len(pages) == -(-printed // LINES_PER_PAGE)
     assert ext.meta["running_headers"] == [header]
     for k, page in enumerate(pages):
         shown = [x for x in page if x.strip()]
@@ -140,7 +141,7 @@ def test_text_layer_gives_back_every_line_on_its_page(name, sample_pdfs):
         # which recognises them by their text (and reads the gazette's name and issue from the header)
         assert shown[0] == header and shown[-1] == f"— {k + 1} —"
         # in between: every raw line printed on the page, in order, as printed
-        assert shown[1:-1] == _printed(source[k * PER_PAGE : (k + 1) * PER_PAGE]), f"page {k + 1}"
+        assert shown[1:-1] == _printed(source[k * LINES_PER_PAGE : (k + 1) * LINES_PER_PAGE]), f"page {k + 1}"
     assert ext.page_of(ext.page_starts[2]) == 3 and ext.page_of(ext.page_starts[3] - 1) == 3
     removed = [f.text for f in repair(ext.text).furniture]
     assert removed.count(header) == len(pages)
@@ -201,7 +202,7 @@ def test_headers_are_dropped_by_position_even_when_the_text_does_not_look_like_o
 
 
 def test_body_lines_repeated_at_the_top_of_pages_are_kept():
-    body = [("同一行文字" if i % PER_PAGE == 0 else f"正文{i}。") for i in range(3 * PER_PAGE)]
+    body = [("同一行文字" if i % LINES_PER_PAGE == 0 else f"正文{i}。") for i in range(3 * LINES_PER_PAGE)]
     ext = extract(text_to_pdf("\n".join(body), None, header=None), "r.pdf")
     assert ext.text.split("\n").count("同一行文字") == 3
 

@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from gongbao import patterns as P
 from gongbao.errors import InputError
 from gongbao.parse.models import ParseWarning
 
@@ -186,7 +187,7 @@ def layout(boxes: np.ndarray) -> list[list[np.ndarray]]:
 # The brackets of a 文号's year are 六角括号 〔〕 (GB/T 9704); OCR reads them as [ ] （ ） 【 】, often a
 # mismatched pair, and sometimes loses one of them. Only a year after a CJK character and before "N号",
 # with at least one bracket, is touched (a year without brackets could be part of the serial).
-_OPEN, _CLOSE = r"[\[［【（(〔]", r"[\]］】）)〕]"
+_OPEN, _CLOSE = f"[{re.escape(P.YEAR_OPEN)}]", f"[{re.escape(P.YEAR_CLOSE)}]"
 _DOC_NO_YEAR = re.compile(
     rf"(?<=[\u4e00-\u9fff])\s*(?:{_OPEN}\s*((?:19|20)\d\d)\s*{_CLOSE}?|((?:19|20)\d\d)\s*{_CLOSE})\s*(?=\d{{1,4}}\s*号)"
 )
@@ -264,11 +265,6 @@ def _confidence(result) -> float:
     if words:
         return float(min(words))
     return float(np.mean(probs)) if len(probs) else float(result[1])
-
-
-def ocr_pdf_page(page, dpi: int = DEFAULT_DPI) -> list[OcrLine]:
-    """:func:`ocr_page` of a pypdfium2 page rendered at ``dpi``."""
-    return ocr_page(render_page(page, dpi))
 
 
 def low_confidence_warnings(

@@ -384,14 +384,6 @@ def page_text(lines: list[PdfLine]) -> str:
     return "\n".join(out)
 
 
-def page_texts(pdf) -> list[str]:
-    """The text layer of every page, lines separated by \\n, running headers and page numbers removed."""
-    with _PDFIUM:
-        pages = [read_page(pdf[i], i + 1) for i in range(len(pdf))]
-    remove_furniture(pages)
-    return [page_text(p.lines) for p in pages]
-
-
 # --------------------------------------------------------------------------------------------------
 # OCR
 

@@ -32,6 +32,7 @@ from functools import cache
 from pathlib import Path
 
 #: Where the fonts are looked for (Debian/Ubuntu ``fonts-noto-cjk``, ``fonts-dejavu-core``).
+LINES_PER_PAGE = 40  # body lines on an A4 page
 CJK_FONTS = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
@@ -107,7 +108,7 @@ def text_to_pdf(
     text: str,
     path: str | Path | None = None,
     *,
-    lines_per_page: int = 40,
+    lines_per_page: int = LINES_PER_PAGE,
     font_size: float = 10.5,
     header: str | Callable[[int], str] | None = "auto",
     page_numbers: bool = True,

@@ -144,11 +144,6 @@ def scan_pdf(
     return data
 
 
-def scanned_text(text: str, path: str | Path | None = None, **scan_args) -> bytes:
-    """``text`` typeset (:func:`text_pdf`) and scanned (:func:`scan_pdf`) in one go."""
-    return scan_pdf(text_pdf(text), path, **scan_args)
-
-
 def edit_distance(a: str, b: str) -> int:
     """Levenshtein distance (insertions, deletions, substitutions), one numpy row at a time."""
     if len(a) < len(b):

@@ -24,13 +24,10 @@ from gongbao.tasks.deadlines import find_deadline, find_schedule, find_target
 _BRACKET = re.compile(
     r"[（(\[［【〔](?P<body>[^（()）\[\]［］【】〔〕]{2,200}?(?:[（(][^（()）]{0,12}[）)][^（()）\[\]［］【】〔〕]{0,120}?)*)[）)\]］】〕]"
 )
+_ROLES = "牵头单位|责任单位|配合单位|参与单位|协助单位|协办单位|主办单位|实施单位|牵头部门|责任部门|配合部门|责任主体"
 #: A role label inside such a note or in running text: "牵头单位：县发改局", "配合单位:…".
-_ROLE_LABEL = re.compile(
-    r"(?P<role>牵头单位|责任单位|配合单位|参与单位|协助单位|协办单位|主办单位|实施单位|牵头部门|责任部门|配合部门|责任主体)\s*[:：]\s*(?P<list>[^；;。）)\]］】\n]+)"
-)
-_LABEL_SPLIT = re.compile(
-    r"(牵头单位|责任单位|配合单位|参与单位|协助单位|协办单位|主办单位|实施单位|牵头部门|责任部门|配合部门|责任主体)\s*[:：]"
-)
+_ROLE_LABEL = re.compile(rf"(?P<role>{_ROLES})\s*[:：]\s*(?P<list>[^；;。）)\]］】\n]+)")
+_LABEL_SPLIT = re.compile(rf"({_ROLES})\s*[:：]")
 _SUPPORT_LABELS = ("配合单位", "参与单位", "协助单位", "协办单位", "配合部门")
 #: A role word ending a segment: "县发改局牵头", "县财政局配合", "…按职责分工负责".
 _ROLE_SUFFIX = re.compile(
